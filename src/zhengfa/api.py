@@ -1,0 +1,150 @@
+"""The REST API at /api/v1/ (django-ninja): one error format, problem+json (RFC 9457).
+
+Domains add their routers with ``api.add_router`` in ``zhengfa.urls``; every error,
+whatever raised it, leaves through the handlers below as
+``{"type", "title", "status", "detail", "errors": [{"field", "message"}]}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyHeader, SessionAuth
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_BASE = "https://zhengfa.example/problems/"
+
+
+class ProblemError(Exception):
+    """Raised by services and endpoints for a client error with field-level detail."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str = "",
+        errors: list[dict[str, str]] | None = None,
+        slug: str = "invalid",
+    ) -> None:
+        super().__init__(detail or title)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.errors = errors or []
+        self.slug = slug
+
+
+class TokenAuth(APIKeyHeader):
+    """``Authorization: Token <key>`` for scripts and other systems."""
+
+    param_name = "Authorization"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        from zhengfa.org.tokens import user_for_token
+
+        if not key or not key.startswith("Token "):
+            return None
+        return user_for_token(key.removeprefix("Token ").strip())
+
+
+api = NinjaAPI(
+    title="zhengfa API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=[TokenAuth(), SessionAuth()],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def problem(
+    request: HttpRequest,
+    status: int,
+    title: str,
+    detail: str = "",
+    errors: list[dict[str, str]] | None = None,
+    slug: str = "about:blank",
+) -> HttpResponse:
+    body = {
+        "type": slug if slug == "about:blank" else PROBLEM_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "errors": errors or [],
+    }
+    return api.create_response(request, body, status=status)
+
+
+def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:
+    """['body', 'payload', 'parties', 0, 'id_number'] -> 'parties[0].id_number'."""
+    parts = [p for p in loc if p not in {"body", "query", "path", "payload", "form"}]
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _patch_content_type(response: HttpResponse) -> HttpResponse:
+    response["Content-Type"] = PROBLEM_CONTENT_TYPE
+    return response
+
+
+@api.exception_handler(ProblemError)
+def _on_problem(request: HttpRequest, exc: ProblemError) -> HttpResponse:
+    return _patch_content_type(
+        problem(request, exc.status, exc.title, exc.detail, exc.errors, exc.slug)
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def _on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"field": _field_path(e.get("loc", ())), "message": str(e.get("msg", ""))}
+        for e in exc.errors
+    ]
+    return _patch_content_type(
+        problem(request, 422, "Invalid input", "Some fields are not valid.", errors, "invalid")
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def _on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"field": field, "message": str(message)}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [{"field": "", "message": str(m)} for m in exc.messages]
+    return _patch_content_type(
+        problem(request, 422, "Invalid input", "Some fields are not valid.", errors, "invalid")
+    )
+
+
+@api.exception_handler(Http404)
+def _on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _patch_content_type(problem(request, 404, "Not found", str(exc), slug="not-found"))
+
+
+@api.exception_handler(PermissionDenied)
+def _on_403(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _patch_content_type(problem(request, 403, "Forbidden", str(exc), slug="forbidden"))
+
+
+@api.exception_handler(AuthenticationError)
+def _on_401(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _patch_content_type(
+        problem(request, 401, "Not authenticated", "Log in or send a token.", slug="unauthorized")
+    )
+
+
+@api.exception_handler(HttpError)
+def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _patch_content_type(problem(request, exc.status_code, str(exc), slug="error"))

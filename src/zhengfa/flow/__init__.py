@@ -1,0 +1,1 @@
+"""The flow engine: matters, their clocks, approvals, warnings, escalation and accountability."""

@@ -1,0 +1,28 @@
+"""API tokens: created once, stored as a hash, looked up by hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from zhengfa.org.models import ApiToken, User
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def token_create(*, user: User, label: str = "") -> str:
+    """Make a token for ``user`` and return its key; only the hash is kept."""
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_hash=_hash(key), label=label)
+    return key
+
+
+def user_for_token(key: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user", "user__unit")
+        .filter(key_hash=_hash(key), user__is_active=True)
+        .first()
+    )
+    return token.user if token else None

@@ -1,0 +1,15 @@
+"""URL map: the web shell, the API at /api/v1/, the admin."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from zhengfa.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("zhengfa.web.urls")),
+    path("admin/", admin.site.urls),
+]
