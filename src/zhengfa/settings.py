@@ -32,10 +32,13 @@ INSTALLED_APPS = [
     "zhengfa.audit",
     "zhengfa.pii",
     "zhengfa.flow",
+    "zhengfa.courts",
+    "zhengfa.insight",
     "zhengfa.web",
 ]
 
 MIDDLEWARE = [
+    "zhengfa.web.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
