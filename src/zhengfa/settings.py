@@ -126,6 +126,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 ZHENGFA_PII_KEYS = env_str("ZHENGFA_PII_KEYS")
 ZHENGFA_PII_HASH_KEY = env_str("ZHENGFA_PII_HASH_KEY")
 ZHENGFA_AUDIT_KEY = env_str("ZHENGFA_AUDIT_KEY")
+# Audit hash chains: rows are spread over this many shards by subject (see docs/adr/0001).
+ZHENGFA_AUDIT_SHARDS = env_int("ZHENGFA_AUDIT_SHARDS", 16)
 
 # Leaflet tiles are optional: the map works offline on grid polygons alone.
 ZHENGFA_TILE_URL = env_str("ZHENGFA_TILE_URL") or ""

@@ -1,1 +1,1 @@
-"""Personal data (个人信息): encrypted at rest, found by keyed hash, masked unless a role needs it."""
+"""Personal data (个人信息): encrypted at rest, found by keyed hash, masked unless needed."""

@@ -1,0 +1,177 @@
+"""Writing the audit log: ``audit_record`` inside the caller's transaction, and checkpoints.
+
+Usage in a service::
+
+    with transaction.atomic():
+        before = model_snapshot(unit)
+        unit.name = new_name
+        unit.save()
+        old, new = model_diff(before, unit)
+        audit_record(actor=actor, action="unit.rename", subject=unit, old=old, new=new)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from zhengfa.audit.canonical import canonical_json, sha256_hex
+from zhengfa.audit.chain import row_hash, shard_for
+from zhengfa.audit.models import AuditEntry, ShardHead
+from zhengfa.pii.envelope import seal_personal
+from zhengfa.pii.masking import redact_personal
+from zhengfa.pii.validation import find_personal
+
+if TYPE_CHECKING:
+    from zhengfa.pii.models import Person
+
+REDACTED = "[encrypted]"
+
+
+class AuditUsageError(ValueError):
+    """audit_record was called in a way that would weaken the log (a programming error)."""
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    subject: models.Model | None = None,
+    subject_type: str = "",
+    subject_id: str = "",
+    subject_label: str = "",
+    old: Mapping[str, Any] | None = None,
+    new: Mapping[str, Any] | None = None,
+    reason: str = "",
+    personal: Mapping[str, str] | None = None,
+    person: Person | None = None,
+) -> AuditEntry:
+    """Append one row to the audit log, in the caller's transaction.
+
+    ``subject`` (a model instance) or ``subject_type``/``subject_id`` name what the event
+    is about; ids and labels are copied. ``old``/``new`` hold changed values and must not
+    hold personal data: pass that as ``personal``, which is sealed under ``person``'s own
+    key (so erasing that key erases it here too) or, without a person, the master key.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditUsageError("audit_record must run inside the transaction of the change")
+    if not action:
+        raise AuditUsageError("audit_record needs an action, e.g. 'case.file'")
+    entry = AuditEntry(action=action, reason=reason, created_at=timezone.now())
+    _set_actor(entry, actor)
+    _set_subject(entry, subject, subject_type, subject_id, subject_label)
+    entry.old_json = _clean_json("old", old)
+    entry.new_json = _clean_json("new", new)
+    _refuse_personal("reason", reason)
+    if personal:
+        entry.personal = seal_personal(dict(personal), person)
+        entry.person_ref = person.pk if person is not None else None
+    elif person is not None:
+        entry.person_ref = person.pk
+    _append(entry)
+    return entry
+
+
+def _set_actor(entry: AuditEntry, actor: Any) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        entry.actor_label = "anonymous" if actor is not None else "system"
+        return
+    entry.actor_id = actor.pk
+    entry.actor_label = redact_personal(actor.get_username())[:160]
+    entry.actor_role = str(getattr(actor, "role", ""))[:32]
+
+
+def _set_subject(
+    entry: AuditEntry,
+    subject: models.Model | None,
+    subject_type: str,
+    subject_id: str,
+    subject_label: str,
+) -> None:
+    if subject is not None:
+        subject_type = subject_type or subject._meta.label_lower
+        subject_id = subject_id or str(subject.pk)
+        subject_label = subject_label or str(subject)
+    entry.subject_type = subject_type[:64]
+    entry.subject_id = str(subject_id)[:64]
+    entry.subject_label = redact_personal(subject_label)[:200]
+
+
+def _clean_json(name: str, values: Mapping[str, Any] | None) -> str:
+    text = canonical_json(dict(values or {}))
+    _refuse_personal(name, text)
+    return text
+
+
+def _refuse_personal(name: str, text: str) -> None:
+    kind = find_personal(text)
+    if kind:
+        raise AuditUsageError(
+            f"audit_record({name}=…) holds a {kind} in clear; pass it as personal={{…}} "
+            "with person=… so it is stored encrypted"
+        )
+
+
+def _append(entry: AuditEntry) -> None:
+    """Link the row into its shard's chain under that shard's head lock only."""
+    entry.shard = shard_for(entry.subject_type, entry.subject_id or f"actor:{entry.actor_id}")
+    head = _locked_head(entry.shard)
+    entry.seq = head.seq + 1
+    entry.prev_hash = head.row_hash
+    entry.row_hash = row_hash(entry)
+    entry.save()
+    ShardHead.objects.filter(shard=entry.shard).update(seq=entry.seq, row_hash=entry.row_hash)
+
+
+def _locked_head(shard: int) -> ShardHead:
+    head = ShardHead.objects.select_for_update().filter(shard=shard).first()
+    if head is None:
+        # A concurrent first writer may insert the same head: ignore_conflicts waits for
+        # it (PostgreSQL) and the locking read below then sees its row.
+        ShardHead.objects.bulk_create([ShardHead(shard=shard)], ignore_conflicts=True)
+        head = ShardHead.objects.select_for_update().get(shard=shard)
+    return head
+
+
+# --- old and new values -------------------------------------------------------------------
+
+
+def model_snapshot(instance: models.Model) -> dict[str, Any]:
+    """Concrete field values by attribute name (``unit_id`` for a foreign key).
+
+    Encrypted and keyed-hash fields appear as ``[encrypted:<6 hex of the stored bytes>]``
+    so a diff shows that they changed but never what they hold.
+    """
+    snapshot: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if getattr(field, "audit_redact", False):
+            value = f"{REDACTED[:-1]}:{sha256_hex(value)[:6]}]" if value else value
+        snapshot[field.attname] = value
+    return snapshot
+
+
+def model_diff(
+    before: Mapping[str, Any] | None, after: models.Model | Mapping[str, Any] | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(old, new)`` with only the keys whose values differ. Creation: ``before=None``;
+    deletion: ``after=None``. Values are compared in their JSON form."""
+    old_all = dict(before or {})
+    if isinstance(after, models.Model):
+        new_all = model_snapshot(after)
+    else:
+        new_all = dict(after or {})
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for key in sorted(set(old_all) | set(new_all)):
+        was, now = old_all.get(key), new_all.get(key)
+        if canonical_json(was) == canonical_json(now) and (key in old_all) == (key in new_all):
+            continue
+        if key in old_all:
+            old[key] = was
+        if key in new_all:
+            new[key] = now
+    return old, new

@@ -1,0 +1,185 @@
+"""Writing and revealing personal data. Every write and every clear view is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from zhengfa.audit.services import audit_record
+from zhengfa.org.roles import ROLES_SEEING_PERSONAL_DATA, Role
+from zhengfa.pii import crypto
+from zhengfa.pii.envelope import PersonalDataErased
+from zhengfa.pii.masking import mask_address, mask_id_number, mask_name, mask_phone
+from zhengfa.pii.models import Person, PersonalField
+from zhengfa.pii.validation import find_personal, validate_id_number, validate_phone
+
+ID_NUMBER_INDEX = "id_number"
+PHONE_INDEX = "phone"
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """Clear personal data, validated and normalised."""
+
+    name: str
+    id_number: str
+    phone: str
+    address: str
+
+
+def _clean_person_input(name: str, id_number: str, phone: str, address: str) -> PersonInput:
+    errors: dict[str, Any] = {}
+    name = name.strip()
+    if not name or len(name) > 64:
+        errors["name"] = "姓名必填，最多64字 / a name is required, at most 64 characters"
+    clean_id = _collect(errors, "id_number", validate_id_number, id_number)
+    clean_phone = _collect(errors, "phone", validate_phone, phone)
+    if len(address) > 500:
+        errors["address"] = "住址最多500字 / an address of at most 500 characters"
+    if errors:
+        raise ValidationError(errors)
+    return PersonInput(name, clean_id, clean_phone, address.strip())
+
+
+def _collect(errors: dict[str, Any], field: str, validate: Any, raw: str) -> str:
+    if not raw.strip():
+        return ""
+    try:
+        value: str = validate(raw)
+    except ValidationError as exc:
+        errors[field] = exc.messages
+        return ""
+    return value
+
+
+def _require_staff(actor: Any) -> None:
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied("登录后才能登记人员 / log in to register a person")
+    if actor.role == Role.CITIZEN:
+        raise PermissionDenied("群众不能登记他人 / citizens cannot register other people")
+
+
+def person_create(
+    *,
+    actor: Any,
+    name: str,
+    id_number: str = "",
+    phone: str = "",
+    address: str = "",
+    region_code: str | None = None,
+) -> Person:
+    """Register a person; the clear values go to the audit row sealed under their key."""
+    _require_staff(actor)
+    data = _clean_person_input(name, id_number, phone, address)
+    id_hash = crypto.blind_index(ID_NUMBER_INDEX, data.id_number) if data.id_number else None
+    if id_hash and Person.objects.filter(id_number_hash=id_hash).exists():
+        raise ValidationError(
+            {"id_number": "已登记过该身份证号 / a person with this ID number is registered"}
+        )
+    with transaction.atomic():
+        person = Person(
+            region_id=region_code or actor.region_id or (actor.unit and actor.unit.region_id),
+            unit_id=actor.unit_id,
+            created_by=actor,
+            id_number_hash=id_hash,
+            phone_hash=crypto.blind_index(PHONE_INDEX, data.phone) if data.phone else None,
+        )
+        _, person.data_key_wrapped = crypto.data_key_new()
+        _store_fields(person, data)
+        person.save()
+        audit_record(
+            actor=actor,
+            action="person.create",
+            subject=person,
+            new={"region": person.region_id, "fields": _present_fields(data)},
+            personal=_present_values(data),
+            person=person,
+        )
+    return person
+
+
+def _store_fields(person: Person, data: PersonInput) -> None:
+    for field in PersonalField:
+        clear = getattr(data, field.value)
+        context = Person._meta.get_field(field.value).context  # type: ignore[union-attr]
+        setattr(person, field.value, crypto.encrypt(clear, context=context) if clear else "")
+    person.name_masked = mask_name(data.name)
+    person.id_number_masked = mask_id_number(data.id_number) if data.id_number else ""
+    person.phone_masked = mask_phone(data.phone) if data.phone else ""
+    person.address_masked = mask_address(data.address)[:128]
+
+
+def _present_fields(data: PersonInput) -> list[str]:
+    return [field.value for field in PersonalField if getattr(data, field.value)]
+
+
+def _present_values(data: PersonInput) -> dict[str, str]:
+    return {name: getattr(data, name) for name in _present_fields(data)}
+
+
+def reveal(*, actor: Any, person: Person, field: str, purpose: str) -> str:
+    """The clear value of one personal field, for roles whose work needs it; audited."""
+    if field not in PersonalField.values:
+        raise ValidationError(
+            {"field": f"应为 {', '.join(PersonalField.values)} 之一 / one of these"}
+        )
+    purpose = purpose.strip()
+    if not purpose or len(purpose) > 200 or find_personal(purpose):
+        raise ValidationError(
+            {
+                "purpose": "请写明用途（最多200字，不含个人信息）/ state the purpose, at most 200 "
+                "characters, without personal data"
+            }
+        )
+    _require_reveal_permission(actor, person)
+    if person.is_erased:
+        raise PersonalDataErased(f"person #{person.pk} was erased")
+    token: str = getattr(person, field)
+    context = Person._meta.get_field(field).context  # type: ignore[union-attr]
+    with transaction.atomic():
+        clear = crypto.decrypt(token, context=context) if token else ""
+        audit_record(
+            actor=actor,
+            action="pii.view",
+            subject=person,
+            new={"field": field, "purpose": purpose},
+            person=person,
+        )
+    return clear
+
+
+def _require_reveal_permission(actor: Any, person: Person) -> None:
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied("登录后才能查看 / log in first")
+    if actor.role not in ROLES_SEEING_PERSONAL_DATA:
+        raise PermissionDenied("该角色不能查看个人信息明文 / this role cannot see personal data")
+    if not Person.objects.for_user(actor).filter(pk=person.pk).exists():
+        raise PermissionDenied("该人员不在您的管辖范围 / this person is outside your jurisdiction")
+
+
+def person_erase_key(*, actor: Any, person: Person, reason: str) -> Person:
+    """Crypto-shred a person: their data key and encrypted fields are destroyed.
+
+    Audit rows about them keep their bytes (so every chain still verifies) but their
+    sealed personal data can no longer be opened by anyone.
+    """
+    if actor is None or not actor.is_authenticated or actor.role != Role.PLATFORM_ADMIN:
+        raise PermissionDenied("只有平台管理员可以删除个人信息 / only the platform admin may erase")
+    if not reason.strip():
+        raise ValidationError({"reason": "请写明法律依据 / state the legal ground for erasure"})
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        for field in PersonalField:
+            setattr(person, field.value, "")
+        person.name_masked = "已删除"
+        person.id_number_hash = person.phone_hash = None
+        person.id_number_masked = person.phone_masked = person.address_masked = ""
+        person.data_key_wrapped = ""
+        person.erased_at = timezone.now()
+        person.save()
+        audit_record(actor=actor, action="person.erase", subject=person, reason=reason.strip())
+    return person
