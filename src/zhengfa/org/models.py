@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhengfa.org.roles import Role
+from zhengfa.org.roles import ROLE_SCOPE, ROLE_UNIT_KINDS, Role, ScopeKind
 from zhengfa.org.scoping import ScopedQuerySet, ScopeRule
 
 
@@ -46,6 +47,7 @@ class Region(models.Model):
         related_name="children",
     )
     population = models.PositiveIntegerField(_("常住人口 population"), null=True, blank=True)
+    is_demo = models.BooleanField(_("演示数据 demo data"), default=False, editable=False)
 
     scope: ClassVar[ScopeRule] = ScopeRule(region="code", reference=True)
     objects = ScopedQuerySet.as_manager()
@@ -96,6 +98,7 @@ class Unit(models.Model):
         default=False,
         help_text=_("Signs an annual target responsibility agreement (目标责任书)."),
     )
+    is_demo = models.BooleanField(_("演示数据 demo data"), default=False, editable=False)
 
     scope: ClassVar[ScopeRule] = ScopeRule(region="region__code", reference=True)
     objects = ScopedQuerySet.as_manager()
@@ -120,6 +123,7 @@ class PoliceBeat(models.Model):
         on_delete=models.PROTECT,
         related_name="beats",
     )
+    is_demo = models.BooleanField(_("演示数据 demo data"), default=False, editable=False)
 
     scope: ClassVar[ScopeRule] = ScopeRule(region="region__code", reference=True)
     objects = ScopedQuerySet.as_manager()
@@ -155,6 +159,7 @@ class Grid(models.Model):
     worker = models.ForeignKey(
         "org.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="grids"
     )
+    is_demo = models.BooleanField(_("演示数据 demo data"), default=False, editable=False)
 
     scope: ClassVar[ScopeRule] = ScopeRule(
         region="region__code", own=("worker_id",), reference=True
@@ -192,6 +197,7 @@ class User(AbstractUser):
     notify_inbox = models.BooleanField(_("站内信 in-app inbox"), default=True)
     notify_email = models.BooleanField(_("电子邮件 e-mail"), default=False)
     notify_sms = models.BooleanField(_("短信 SMS"), default=False)
+    is_demo = models.BooleanField(_("演示数据 demo data"), default=False, editable=False)
 
     scope: ClassVar[ScopeRule] = ScopeRule(
         region="region_id", unit="unit_id", own=("id",), reference=True
@@ -200,6 +206,55 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        check_role_scope(self.role, unit=self.unit, region_code=self.region_id)
+
+
+def check_role_scope(role: str, *, unit: Unit | None, region_code: str | None) -> None:
+    """Raise a ValidationError naming the field when ``role`` lacks the scope it needs."""
+    if role not in ROLE_SCOPE:
+        accepted = ", ".join(Role.values)
+        raise ValidationError(
+            {
+                "role": _("未知角色 unknown role %(role)r; accepted: %(accepted)s")
+                % {"role": role, "accepted": accepted}
+            }
+        )
+    kind = ROLE_SCOPE[role]
+    if kind is ScopeKind.REGION and not region_code:
+        raise ValidationError(
+            {
+                "region": _(
+                    "角色 %(role)s 需要辖区 needs a region: a GB/T 2260 code such as 2304 or 230402"
+                )
+                % {"role": role}
+            }
+        )
+    if kind is ScopeKind.UNIT:
+        _check_unit_fits(role, unit)
+
+
+def _check_unit_fits(role: str, unit: Unit | None) -> None:
+    allowed = ROLE_UNIT_KINDS.get(role)
+    if unit is None:
+        kinds = ", ".join(sorted(allowed)) if allowed else _("any unit")
+        raise ValidationError(
+            {
+                "unit": _("角色 %(role)s 需要所属单位 needs a unit (%(kinds)s)")
+                % {"role": role, "kinds": kinds}
+            }
+        )
+    if allowed and unit.kind not in allowed:
+        raise ValidationError(
+            {
+                "unit": _(
+                    "角色 %(role)s 不能属于 cannot belong to a %(kind)s unit; accepted: %(kinds)s"
+                )
+                % {"role": role, "kind": unit.kind, "kinds": ", ".join(sorted(allowed))}
+            }
+        )
 
 
 class ApiToken(models.Model):

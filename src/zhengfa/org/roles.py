@@ -66,3 +66,15 @@ ROLES_SEEING_PERSONAL_DATA: frozenset[str] = frozenset(
         Role.POLICE_OFFICER,
     }
 )
+
+# The kinds of unit (``models.UnitKind`` values) a unit-scoped role may belong to;
+# a unit-scoped role missing here may belong to any unit.
+ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
+    Role.COURT_REGISTRAR: frozenset({"court"}),
+    Role.JUDGE: frozenset({"court"}),
+    Role.DIVISION_PRESIDENT: frozenset({"court"}),
+    Role.COURT_PRESIDENT: frozenset({"court"}),
+    Role.CLERK: frozenset({"court"}),
+    Role.POLICE_OFFICER: frozenset({"police_station", "police_bureau"}),
+    Role.MEDIATOR: frozenset({"mediation_committee", "mediation_studio"}),
+}
