@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, SessionAuth
@@ -53,7 +53,54 @@ class TokenAuth(APIKeyHeader):
         return user_for_token(key.removeprefix("Token ").strip())
 
 
-api = NinjaAPI(
+class ProblemFieldError(Schema):
+    field: str
+    message: str
+
+
+class Problem(Schema):
+    """RFC 9457 problem details, the body of every error response."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemFieldError]
+
+
+# Errors any operation may answer; 401 only where auth applies, 404 only with path params.
+_COMMON_ERRORS = {"422": "Invalid input", "500": "Server error"}
+
+
+def _declare_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every 4xx/5xx response in the OpenAPI schema is problem+json with the Problem body."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(problem_schema.pop("$defs", {}))
+    components["Problem"] = problem_schema
+    problem_content = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            expected = dict(_COMMON_ERRORS)
+            if operation.get("security"):
+                expected["401"] = "Not authenticated"
+            if "{" in path:
+                expected["404"] = "Not found"
+            for status, title in expected.items():
+                responses.setdefault(status, {"description": title})
+            for status, response in responses.items():
+                if int(status) >= 400:
+                    response["content"] = problem_content
+    return schema
+
+
+class ProblemNinjaAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return _declare_problems(super().get_openapi_schema(**kwargs))
+
+
+api = ProblemNinjaAPI(
     title="zhengfa API",
     version="1",
     urls_namespace="api-v1",

@@ -6,6 +6,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from zhengfa.api import api
+from zhengfa.org.api import router as org_router
+
+api.add_router("/", org_router)
 
 urlpatterns = [
     path("api/v1/", api.urls),
