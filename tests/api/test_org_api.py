@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.api.conftest import PASSWORD, World, square
+from zhengfa.audit.models import AuditEntry
 from zhengfa.org.models import ApiToken, Grid
 from zhengfa.org.roles import Role
 
@@ -145,6 +146,9 @@ def test_token_obtain_then_use(world: World) -> None:
     token = json.loads(response.content)["token"]
     me = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Token {token}")
     assert json.loads(me.content)["username"] == "judge"
+    entry = AuditEntry.objects.get(action="org.token_issue")
+    assert (entry.actor_label, entry.subject_label) == ("judge", "judge")
+    assert token not in entry.new_json
 
 
 def test_token_with_a_wrong_password_is_401_and_stores_nothing(world: World) -> None:
@@ -156,6 +160,7 @@ def test_token_with_a_wrong_password_is_401_and_stores_nothing(world: World) -> 
     assert response.status_code == 401
     assert response["Content-Type"] == PROBLEM
     assert ApiToken.objects.count() == 0
+    assert not AuditEntry.objects.filter(action="org.token_issue").exists()
 
 
 def test_token_request_missing_a_field_names_it(world: World) -> None:

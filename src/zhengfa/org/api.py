@@ -23,7 +23,7 @@ from zhengfa.api import ProblemError
 from zhengfa.org.models import Grid, Region, RegionLevel, Unit, UnitKind, User
 from zhengfa.org.roles import ROLE_SCOPE
 from zhengfa.org.scoping import get_for_user
-from zhengfa.org.tokens import token_create
+from zhengfa.org.tokens import token_issue
 
 router = Router(tags=["org"])
 
@@ -285,5 +285,5 @@ def token_obtain(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str
             _("The username or password is wrong, or the account is disabled."),
             slug="unauthorized",
         )
-    key = token_create(user=user, label=payload.label or "api")  # type: ignore[arg-type]
+    key = token_issue(actor=user, user=user, label=payload.label or "api")  # type: ignore[arg-type]
     return Status(201, {"token": key, "username": user.get_username()})
