@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -47,12 +48,14 @@ def shard_for(subject_type: str, subject_id: str, shards: int | None = None) -> 
     return int.from_bytes(digest[:8], "big") % (shards or shard_count())
 
 
-def row_payload(entry: AuditEntry) -> dict[str, Any]:
-    payload: dict[str, Any] = {name: getattr(entry, name) for name in HASHED_FIELDS}
-    payload["created_at"] = utc_iso(entry.created_at)
+def row_hash_of(values: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a row's hashed fields (``HASHED_FIELDS`` and
+    ``created_at``), as stored: the verifier recomputes it from the database values."""
+    payload: dict[str, Any] = {name: values[name] for name in HASHED_FIELDS}
+    payload["created_at"] = utc_iso(values["created_at"])
     payload["v"] = HASH_VERSION
-    return payload
+    return sha256_hex(canonical_json(payload))
 
 
 def row_hash(entry: AuditEntry) -> str:
-    return sha256_hex(canonical_json(row_payload(entry)))
+    return row_hash_of({name: getattr(entry, name) for name in (*HASHED_FIELDS, "created_at")})
