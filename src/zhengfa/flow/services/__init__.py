@@ -1,0 +1,2 @@
+"""Every write of the flow engine: ``<entity>_<action>(*, actor, …)`` in one transaction
+with its audit row."""

@@ -1,0 +1,298 @@
+"""Matter services: open, move on through the kind's stages, assign, edit.
+
+Edits carry the version the editor read (optimistic locking): a stale version raises a
+409 conflict and changes nothing. Moving on is allowed only along the kind's declared
+stages, by a role the current stage names, within the mover's jurisdiction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+
+from zhengfa.flow.common import Conflict, audit, invalid, legal_day, now
+from zhengfa.flow.machine import Kind, Stage, get_kind
+from zhengfa.flow.models import (
+    Clock,
+    ClockState,
+    Holding,
+    Matter,
+    MatterEvent,
+    MatterEventKind,
+    MatterStatus,
+    Participant,
+)
+from zhengfa.flow.services.clockops import clock_start, clock_stop
+from zhengfa.org.models import Grid, Region, Unit
+
+
+def _check_in_scope(actor: Any, matter: Matter) -> None:
+    if not Matter.objects.for_user(actor, "change").filter(pk=matter.pk).exists():
+        raise PermissionDenied("this matter is outside your jurisdiction")
+
+
+def _bump(matter: Matter, version: int, **changes: Any) -> None:
+    """Apply ``changes`` only if nobody changed the matter since ``version``."""
+    updated = Matter.objects.filter(pk=matter.pk, version=version).update(
+        version=F("version") + 1, **changes
+    )
+    if not updated:
+        current = Matter.objects.values_list("version", flat=True).get(pk=matter.pk)
+        raise Conflict(expected=version, current=current)
+    for name, value in changes.items():
+        setattr(matter, name, value)
+    matter.version = version + 1
+
+
+def matter_open(
+    *,
+    actor: Any,
+    kind: str,
+    title: str,
+    region_code: str,
+    unit: Unit,
+    owner: Any = None,
+    grid: Grid | None = None,
+    enterprise_related: bool = False,
+    on: date | None = None,
+    participants: Iterable[Any] = (),
+    deadline: tuple[int, str] | None = None,
+) -> Matter:
+    """Open a matter of ``kind`` in its initial stage and start its clocks.
+
+    ``deadline`` (amount, unit) sets the overall limit of kinds that have no statutory rule
+    (a task list's reply deadline)."""
+    declared = get_kind(kind)
+    _check_open_input(title, region_code, unit, owner, grid)
+    opened_at = now()
+    with transaction.atomic():
+        matter = Matter.objects.create(
+            kind=kind,
+            title=title.strip(),
+            region_id=region_code,
+            grid=grid,
+            unit=unit,
+            owner=owner,
+            stage=declared.initial,
+            opened_at=opened_at,
+            enterprise_related=enterprise_related,
+        )
+        _check_in_scope(actor, matter)
+        Participant.objects.bulk_create(
+            [Participant(matter=matter, user=p) for p in {p.pk: p for p in participants}.values()]
+        )
+        if owner is not None:
+            Holding.objects.create(matter=matter, holder=owner, since=opened_at)
+        MatterEvent.objects.create(
+            matter=matter,
+            kind=MatterEventKind.OPENED,
+            at=opened_at,
+            actor=actor,
+            to_stage=declared.initial,
+        )
+        _start_overall(actor, matter, declared, on or legal_day(opened_at), deadline)
+        _enter(actor, matter, declared.stage(declared.initial), on or legal_day(opened_at))
+        audit(
+            actor=actor,
+            action="matter.open",
+            subject=matter,
+            new={
+                "kind": kind,
+                "title": matter.title,
+                "stage": matter.stage,
+                "unit": unit.pk,
+                "owner": getattr(owner, "pk", None),
+            },
+        )
+    return matter
+
+
+def _check_open_input(
+    title: str, region_code: str, unit: Unit, owner: Any, grid: Grid | None
+) -> None:
+    if not title.strip():
+        raise invalid("title", "a title is required (1–200 characters)")
+    if not Region.objects.filter(code=region_code).exists():
+        raise invalid(
+            "region",
+            f"unknown region code {region_code!r}; accepted: a GB/T 2260 "
+            "code loaded in the platform",
+        )
+    if owner is not None and owner.unit_id != unit.pk:
+        raise invalid(
+            "owner", f"{owner} does not belong to {unit}; accepted: a member of the owning unit"
+        )
+    if grid is not None and not region_code.startswith(grid.region_id[: len(region_code)]):
+        raise invalid("grid", f"grid {grid.code} is not inside region {region_code}")
+
+
+def _start_overall(
+    actor: Any, matter: Matter, kind: Kind, on: date, deadline: tuple[int, str] | None
+) -> None:
+    if kind.overall_rule:
+        clock_start(
+            actor=actor,
+            matter=matter,
+            purpose="overall",
+            label=kind.label,
+            rule=kind.overall_rule,
+            on=on,
+        )
+    elif deadline:
+        clock_start(
+            actor=actor, matter=matter, purpose="overall", label=kind.label, period=deadline, on=on
+        )
+
+
+def _enter(actor: Any, matter: Matter, stage: Stage, on: date) -> None:
+    if stage.limit:
+        clock_start(
+            actor=actor,
+            matter=matter,
+            purpose=f"stage:{stage.code}",
+            label=stage.label,
+            rule=stage.limit,
+            on=on,
+        )
+
+
+def matter_move(
+    *,
+    actor: Any,
+    matter: Matter,
+    to_stage: str,
+    version: int,
+    note: str = "",
+    on: date | None = None,
+) -> Matter:
+    """Move the matter on to ``to_stage``: the stage's clock stops, the next one starts;
+    a terminal stage closes the matter and stops every clock."""
+    kind = get_kind(matter.kind)
+    current = kind.stage(matter.stage)
+    _check_move(actor, matter, kind, current, to_stage)
+    target = kind.stage(to_stage)
+    day = on or legal_day()
+    with transaction.atomic():
+        _check_in_scope(actor, matter)
+        closing = {"status": MatterStatus.CLOSED, "closed_at": now()} if target.terminal else {}
+        _bump(matter, version, stage=to_stage, **closing)
+        _stop_clocks(
+            actor,
+            matter,
+            day,
+            None if target.terminal else current.code,
+            reason=f"{current.label} → {target.label}",
+        )
+        if target.terminal:
+            Holding.objects.filter(matter=matter, until__isnull=True).update(until=now())
+        else:
+            _enter(actor, matter, target, day)
+        MatterEvent.objects.create(
+            matter=matter,
+            at=now(),
+            actor=actor,
+            from_stage=current.code,
+            to_stage=to_stage,
+            kind=MatterEventKind.CLOSED if target.terminal else MatterEventKind.MOVED,
+            note=note,
+        )
+        audit(
+            actor=actor,
+            action="matter.move",
+            subject=matter,
+            old={"stage": current.code},
+            new={"stage": to_stage, "version": matter.version},
+            reason=note,
+        )
+    return matter
+
+
+def _check_move(actor: Any, matter: Matter, kind: Kind, current: Stage, to_stage: str) -> None:
+    if matter.status == MatterStatus.CLOSED:
+        raise invalid("stage", "the matter is closed; accepted: an open matter")
+    if to_stage not in current.next:
+        raise invalid(
+            "stage",
+            f"{kind.code} cannot go from {current.code!r} to {to_stage!r}; "
+            f"accepted: {', '.join(current.next)}",
+        )
+    if actor.role not in current.movers:
+        raise PermissionDenied(
+            f"only {', '.join(current.movers)} may move a matter on from {current.code!r}"
+        )
+
+
+def _stop_clocks(
+    actor: Any, matter: Matter, day: date, left_stage: str | None, *, reason: str
+) -> None:
+    """Stop the clock of the stage just left, or every clock when ``left_stage`` is None."""
+    open_clocks = Clock.objects.filter(matter=matter, decides__isnull=True).exclude(
+        state=ClockState.STOPPED
+    )
+    if left_stage is not None:
+        open_clocks = open_clocks.filter(purpose=f"stage:{left_stage}")
+    for clock in open_clocks:
+        clock_stop(actor=actor, clock=clock, on=max(day, clock.started_on), reason=reason)
+
+
+def matter_assign(*, actor: Any, matter: Matter, owner: Any, version: int, reason: str) -> Matter:
+    """Hand the matter to ``owner`` (a member of its unit); the holding history records it."""
+    if owner.unit_id != matter.unit_id:
+        raise invalid(
+            "owner",
+            f"{owner} is not a member of {matter.unit}; accepted: a member of the owning unit",
+        )
+    if not reason.strip():
+        raise invalid("reason", "a reason is required for a (re)assignment")
+    with transaction.atomic():
+        _check_in_scope(actor, matter)
+        previous = matter.owner_id
+        _bump(matter, version, owner=owner)
+        at = now()
+        Holding.objects.filter(matter=matter, until__isnull=True).update(until=at)
+        Holding.objects.create(matter=matter, holder=owner, since=at)
+        Clock.objects.filter(matter=matter, decides__isnull=True).exclude(
+            state=ClockState.STOPPED
+        ).update(holder=owner)
+        MatterEvent.objects.create(
+            matter=matter, kind=MatterEventKind.ASSIGNED, at=at, actor=actor, note=reason
+        )
+        audit(
+            actor=actor,
+            action="matter.assign",
+            subject=matter,
+            old={"owner": previous},
+            new={"owner": owner.pk},
+            reason=reason,
+        )
+    return matter
+
+
+EDITABLE = ("title", "enterprise_related")
+
+
+def matter_edit(*, actor: Any, matter: Matter, version: int, **changes: Any) -> Matter:
+    """Change the matter's own fields (title, enterprise flag), with optimistic locking."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise invalid(sorted(unknown)[0], f"not editable; accepted: {', '.join(EDITABLE)}")
+    if "title" in changes and not str(changes["title"]).strip():
+        raise invalid("title", "a title is required (1–200 characters)")
+    with transaction.atomic():
+        _check_in_scope(actor, matter)
+        old = {name: getattr(matter, name) for name in changes}
+        _bump(matter, version, **changes)
+        MatterEvent.objects.create(
+            matter=matter,
+            kind=MatterEventKind.EDITED,
+            at=now(),
+            actor=actor,
+            note=", ".join(sorted(changes)),
+        )
+        audit(actor=actor, action="matter.edit", subject=matter, old=old, new=changes)
+    return matter
