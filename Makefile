@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+LINTED := $(wildcard src tests bench)
 
 .PHONY: run test lint bench demo clean browser
 
@@ -23,8 +24,8 @@ run: $(STAMP)
 
 ## make test: lint, types, migrations check and the whole suite (DATABASE_URL picks the database).
 test: $(STAMP) browser
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy src
 	$(BIN)/zhengfa makemigrations --check --dry-run
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
@@ -34,8 +35,8 @@ browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: browser tests will be skipped"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy src
 
 ## make bench: every benchmark under bench/, figures printed and recorded in bench/README.md.
