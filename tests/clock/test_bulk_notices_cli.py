@@ -238,3 +238,16 @@ def test_rules_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert {"civil.first.ordinary", "licence.decide", "public_order.2025"} <= codes
     assert main(["rules"]) == 0
     assert "NOT VERIFIED" in capsys.readouterr().out
+
+
+@settings(max_examples=200, deadline=None)
+@given(row=ROW)
+def test_scalar_fast_path_equals_the_clock(
+    calendar: WorkCalendar, row: tuple[date, int, int, int, int, bool]
+) -> None:
+    from zhengfa.clock.periods import due_date
+
+    start, kind, amount, pause, _, _ = row
+    unit, rule = KIND_PERIOD[kind]
+    fast = due_date(calendar, start, amount, unit, rule, extra_days=pause)
+    assert fast == scalar_due(calendar, (start, kind, amount, pause, 0, False))

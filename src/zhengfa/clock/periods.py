@@ -171,3 +171,30 @@ def first_counted_instant(start: datetime, unit: Unit) -> datetime:
 def count_days(intervals: Iterable[tuple[date, date]]) -> int:
     """Days in inclusive intervals (both ends count: §5.3, medium confidence)."""
     return sum((b - a).days + 1 for a, b in intervals)
+
+
+def due_date(
+    cal: WorkCalendar,
+    start: date,
+    amount: int,
+    unit: Unit,
+    month_rule: MonthRule = MonthRule.CIVIL,
+    *,
+    extra_days: int = 0,
+    roll: bool = True,
+) -> date:
+    """The scalar fast path: the due date of one calendar or working-day period with
+    ``extra_days`` not counted (same answer as :class:`Clock`, without its bookkeeping)."""
+    if unit is Unit.WORKDAYS:
+        return cal.workday_by_rank(start, amount + extra_days)
+    if unit is Unit.DAYS:
+        end = start + timedelta(days=amount + extra_days)
+    elif unit is Unit.MONTHS or unit is Unit.YEARS:
+        months = amount * 12 if unit is Unit.YEARS else amount
+        end = add_months(start, months, month_rule) + timedelta(days=extra_days)
+    else:
+        raise InvalidPeriod(f"due_date counts days, months, years or workdays, not {unit}")
+    if not roll:
+        cal.check_year(end.year)
+        return end
+    return cal.next_workday(end)
