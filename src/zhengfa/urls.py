@@ -6,13 +6,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from zhengfa.api import api
+from zhengfa.flow.api import router as flow_router
 from zhengfa.org.api import router as org_router
 
 api.add_router("/", org_router)
+api.add_router("/flow/", flow_router)
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("flow/", include("zhengfa.flow.urls")),
     path("", include("zhengfa.web.urls")),
     path("admin/", admin.site.urls),
 ]
