@@ -24,7 +24,8 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, models.Model):
-        return {"type": value._meta.label_lower, "id": to_jsonable(value.pk), "label": str(value)}
+        pk = value.pk if isinstance(value.pk, int | str | None) else to_jsonable(value.pk)
+        return {"type": value._meta.label_lower, "id": pk, "label": str(value)}
     if isinstance(value, set | frozenset):
         return sorted(value, key=str)
     raise TypeError(

