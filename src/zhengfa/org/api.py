@@ -76,6 +76,7 @@ class GridProperties(Schema):
     village: str
     township_code: str
     county_code: str
+    county: str = Field(description="name of the county/district")
     population: int | None
     area_km2: float
 
@@ -165,21 +166,34 @@ def check_region_code(value: str, field: str) -> str:
     return value
 
 
-GRID_COLUMNS = ("code", "name", "region_id", "village", "population", "area_km2", "geometry_text")
+GRID_COLUMNS = (
+    "code",
+    "name",
+    "region_id",
+    "village",
+    "county",
+    "population",
+    "area_km2",
+    "geometry_text",
+)
 
 
 def _grid_rows(user: User, **lookup: Any) -> Any:
     return (
         Grid.objects.for_user(user)
         .filter(**lookup)
-        .annotate(geometry_text=Cast("geometry", TextField()), village=F("region__name"))
+        .annotate(
+            geometry_text=Cast("geometry", TextField()),
+            village=F("region__name"),
+            county=F("region__parent__parent__name"),
+        )
         .values_list(*GRID_COLUMNS)
         .order_by("code")
     )
 
 
 def _feature_json(row: tuple[Any, ...]) -> str:
-    code, name, region_code, village, population, area, geometry_text = row
+    code, name, region_code, village, county, population, area, geometry_text = row
     properties = {
         "code": code,
         "name": name,
@@ -187,6 +201,7 @@ def _feature_json(row: tuple[Any, ...]) -> str:
         "village": village,
         "township_code": region_code[:9],
         "county_code": region_code[:6],
+        "county": county,
         "population": population,
         "area_km2": round(area, 4),
     }
@@ -203,10 +218,8 @@ def grid_collection_json(user: User, region_prefix: str | None = None) -> str:
 
 
 def grid_feature_json(user: User, code: str) -> str:
-    grid = get_for_user(Grid.objects.select_related("region"), user, code=code)
-    geometry_text = json.dumps(grid.geometry)
-    row = (grid.code, grid.name, grid.region_id, grid.region.name, grid.population)
-    return _feature_json((*row, grid.area_km2, geometry_text))
+    get_for_user(Grid.objects.all(), user, code=code)  # the shared 404 if out of scope
+    return _feature_json(_grid_rows(user, code=code).get())
 
 
 # --- endpoints -------------------------------------------------------------------------
