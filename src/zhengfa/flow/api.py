@@ -21,6 +21,11 @@ from zhengfa.flow.services.matters import matter_edit, matter_move
 router = Router(tags=["flow"])
 
 
+def _who(request: HttpRequest) -> Any:
+    """The authenticated user django-ninja put on the request."""
+    return request.auth  # type: ignore[attr-defined]
+
+
 class MatterOut(Schema):
     id: int
     kind: str
@@ -90,18 +95,18 @@ class MatterDetailOut(Schema):
 @router.get("/matters/mine", response=list[MatterOut])
 def my_matters(request: HttpRequest) -> list[MatterOut]:
     at = now()
-    return [_matter_out(m, at) for m in selectors.my_matters(request.auth)]
+    return [_matter_out(m, at) for m in selectors.my_matters(_who(request))]
 
 
 @router.get("/matters/overdue", response=list[MatterOut])
 def overdue_board(request: HttpRequest) -> list[MatterOut]:
     at = now()
-    return [_matter_out(m, at) for m in selectors.overdue_board(request.auth, at)]
+    return [_matter_out(m, at) for m in selectors.overdue_board(_who(request), at)]
 
 
 @router.get("/matters/{matter_id}", response=MatterDetailOut)
 def matter_detail(request: HttpRequest, response: HttpResponse, matter_id: int) -> Any:
-    matter = selectors.matter_for(request.auth, matter_id)
+    matter = selectors.matter_for(_who(request), matter_id)
     clocks = selectors.clocks_of(matter)
     overall = next((c for c in clocks if c.purpose == "overall"), clocks[0] if clocks else None)
     response["ETag"] = f'"{matter.version}"'
@@ -144,10 +149,10 @@ def _version(request: HttpRequest, given: int | None) -> int:
 
 @router.patch("/matters/{matter_id}", response=MatterOut)
 def matter_patch(request: HttpRequest, matter_id: int, payload: MatterEditIn) -> MatterOut:
-    matter = selectors.matter_for(request.auth, matter_id, "change")
+    matter = selectors.matter_for(_who(request), matter_id, "change")
     changes = payload.dict(exclude_none=True, exclude={"version"})
     matter_edit(
-        actor=request.auth, matter=matter, version=_version(request, payload.version), **changes
+        actor=_who(request), matter=matter, version=_version(request, payload.version), **changes
     )
     return _matter_out(matter, now())
 
@@ -160,9 +165,9 @@ class MoveIn(Schema):
 
 @router.post("/matters/{matter_id}/move", response=MatterOut)
 def matter_move_endpoint(request: HttpRequest, matter_id: int, payload: MoveIn) -> MatterOut:
-    matter = selectors.matter_for(request.auth, matter_id, "change")
+    matter = selectors.matter_for(_who(request), matter_id, "change")
     matter_move(
-        actor=request.auth,
+        actor=_who(request),
         matter=matter,
         to_stage=payload.to_stage,
         version=_version(request, payload.version),
@@ -207,7 +212,7 @@ def _approval_out(a: Approval) -> ApprovalOut:
 
 @router.get("/approvals/inbox", response=list[ApprovalOut])
 def approval_inbox(request: HttpRequest) -> list[ApprovalOut]:
-    return [_approval_out(a) for a in selectors.approval_inbox(request.auth)]
+    return [_approval_out(a) for a in selectors.approval_inbox(_who(request))]
 
 
 class ApprovalIn(Schema):
@@ -222,8 +227,10 @@ class ApprovalIn(Schema):
 
 @router.post("/clocks/{clock_id}/approvals", response={201: ApprovalOut})
 def approval_request(request: HttpRequest, clock_id: int, payload: ApprovalIn) -> Any:
-    clock = _clock_for(request.auth, clock_id)
-    approval = approval_services.approval_request(actor=request.auth, clock=clock, **payload.dict())
+    clock = _clock_for(_who(request), clock_id)
+    approval = approval_services.approval_request(
+        actor=_who(request), clock=clock, **payload.dict()
+    )
     return Status(201, _approval_out(approval))
 
 
@@ -247,9 +254,9 @@ class DecisionIn(Schema):
 
 @router.post("/approvals/{approval_id}/decide", response=ApprovalOut)
 def approval_decide(request: HttpRequest, approval_id: int, payload: DecisionIn) -> ApprovalOut:
-    approval = selectors.approvals_for(request.auth, approval_id)
+    approval = selectors.approvals_for(_who(request), approval_id)
     decided = approval_services.approval_decide(
-        actor=request.auth, approval=approval, decision=payload.decision, note=payload.note
+        actor=_who(request), approval=approval, decision=payload.decision, note=payload.note
     )
     return _approval_out(decided)
 
@@ -260,9 +267,11 @@ class ForwardIn(Schema):
 
 @router.post("/approvals/{approval_id}/forward", response=ApprovalOut)
 def approval_forward(request: HttpRequest, approval_id: int, payload: ForwardIn) -> ApprovalOut:
-    approval = selectors.approvals_for(request.auth, approval_id)
+    approval = selectors.approvals_for(_who(request), approval_id)
     return _approval_out(
-        approval_services.approval_forward(actor=request.auth, approval=approval, note=payload.note)
+        approval_services.approval_forward(
+            actor=_who(request), approval=approval, note=payload.note
+        )
     )
 
 
@@ -276,10 +285,10 @@ class ExternalIn(Schema):
 
 @router.post("/approvals/{approval_id}/external", response=ApprovalOut)
 def approval_external(request: HttpRequest, approval_id: int, payload: ExternalIn) -> ApprovalOut:
-    approval = selectors.approvals_for(request.auth, approval_id)
+    approval = selectors.approvals_for(_who(request), approval_id)
     return _approval_out(
         approval_services.approval_record_external(
-            actor=request.auth, approval=approval, **payload.dict()
+            actor=_who(request), approval=approval, **payload.dict()
         )
     )
 
@@ -304,5 +313,5 @@ def notices(request: HttpRequest) -> list[NoticeOut]:
             created_at=n.created_at,
             read=n.read_at is not None,
         )
-        for n in selectors.inbox(request.auth)
+        for n in selectors.inbox(_who(request))
     ]

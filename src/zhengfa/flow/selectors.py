@@ -23,7 +23,7 @@ from zhengfa.flow.models import (
     Notice,
 )
 from zhengfa.org.roles import Role
-from zhengfa.org.scoping import get_for_user
+from zhengfa.org.scoping import Action, get_for_user
 
 DUE_SOON = timedelta(days=DEFAULT_DUE_SOON_DAYS)
 
@@ -62,7 +62,7 @@ def overdue_board(user: Any, at: datetime | None = None) -> list[Matter]:
     return list(_open(user).filter(due_at__lt=at or now(), paused=False))
 
 
-def matter_for(user: Any, pk: int, action: str = "view") -> Matter:
+def matter_for(user: Any, pk: int, action: Action = "view") -> Matter:
     return get_for_user(
         Matter.objects.select_related("owner", "unit", "region"), user, action, pk=pk
     )  # type: ignore[arg-type]
