@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "zhengfa.pii",
     "zhengfa.flow",
     "zhengfa.courts",
+    "zhengfa.disputes",
+    "zhengfa.hazards",
+    "zhengfa.portal",
+    "zhengfa.police",
     "zhengfa.insight",
     "zhengfa.web",
 ]

@@ -1,0 +1,1 @@
+"""Hazards: inspection campaigns, rectification on the clock (隐患不过夜), the risk ledger."""
