@@ -13,9 +13,16 @@ from zhengfa.pii.validation import (
 )
 
 MASK = "*"
-# County-level division endings; 自治区 is province level and is skipped.
-_DISTRICT_END = re.compile(r"(?<!自治)(?:区|县|旗)|市辖区")
-_CITY_END = re.compile(r"(?:市|州|盟|地区)")
+# The administrative head of an address: province, prefecture-level city, county-level
+# division, each optional, read from the start. A division name holds no digits and no
+# street words, and a suffix followed by one (红旗路, 东风街) is a street, not a division.
+_NAME = r"[^省市区县旗州盟路街道巷弄号\d]"
+_NOT_STREET = r"(?![路街道巷弄号])"
+_ADMIN_HEAD = re.compile(
+    rf"^(?:{_NAME}{{2,7}}?(?:省|自治区){_NOT_STREET})?"
+    rf"(?:{_NAME}{{1,9}}?(?:自治州|市|州|盟|地区){_NOT_STREET})?"
+    rf"(?:{_NAME}{{1,9}}?(?:区|县|旗|市){_NOT_STREET})?"
+)
 
 
 def mask_id_number(raw: str) -> str:
@@ -44,16 +51,8 @@ def mask_address(raw: str) -> str:
     city is kept; without either nothing is.
     """
     text = raw.strip()
-    end = _prefix_end(text)
-    return text[:end] + MASK * 4 if text else ""
-
-
-def _prefix_end(text: str) -> int:
-    district = _DISTRICT_END.search(text)
-    if district:
-        return district.end()
-    city = _CITY_END.search(text)
-    return city.end() if city else 0
+    head = _ADMIN_HEAD.match(text)
+    return (head.group() if head else "") + MASK * 4 if text else ""
 
 
 def mask_name(raw: str) -> str:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from zhengfa.audit.actions import AuditAction
 from zhengfa.audit.services import audit_record
 from zhengfa.org.roles import ROLES_SEEING_PERSONAL_DATA, Role
 from zhengfa.pii import crypto
@@ -93,7 +94,7 @@ def person_create(
         person.save()
         audit_record(
             actor=actor,
-            action="person.create",
+            action=AuditAction.PERSON_CREATE,
             subject=person,
             new={"region": person.region_id, "fields": _present_fields(data)},
             personal=_present_values(data),
@@ -125,7 +126,7 @@ def reveal(*, actor: Any, person: Person, field: str, purpose: str) -> str:
     """The clear value of one personal field, for roles whose work needs it; audited."""
     if field not in PersonalField.values:
         raise ValidationError(
-            {"field": f"应为 {', '.join(PersonalField.values)} 之一 / one of these"}
+            {"field": f"应为以下之一 / one of: {', '.join(PersonalField.values)}"}
         )
     purpose = purpose.strip()
     if not purpose or len(purpose) > 200 or find_personal(purpose):
@@ -144,7 +145,7 @@ def reveal(*, actor: Any, person: Person, field: str, purpose: str) -> str:
         clear = crypto.decrypt(token, context=context) if token else ""
         audit_record(
             actor=actor,
-            action="pii.view",
+            action=AuditAction.PII_VIEW,
             subject=person,
             new={"field": field, "purpose": purpose},
             person=person,
@@ -181,5 +182,7 @@ def person_erase_key(*, actor: Any, person: Person, reason: str) -> Person:
         person.data_key_wrapped = ""
         person.erased_at = timezone.now()
         person.save()
-        audit_record(actor=actor, action="person.erase", subject=person, reason=reason.strip())
+        audit_record(
+            actor=actor, action=AuditAction.PERSON_ERASE, subject=person, reason=reason.strip()
+        )
     return person

@@ -51,15 +51,11 @@ def validate_id_number(raw: str, *, today: date | None = None) -> str:
     """The normalised ID number, or ValidationError saying what is wrong and accepted."""
     value = normalise_id_number(raw)
     if len(value) == 15 and value.isdigit():
-        _invalid(
-            "这是15位旧号码，请填写18位号码 / a 15-digit old-style number; use the 18-digit form"
-        )
+        _invalid("这是15位旧号码，请用18位号码 / a 15-digit old-style number: use the 18-digit one")
     if not re.fullmatch(r"\d{17}[\dX]", value):
         _invalid("应为17位数字加1位校验码 / expected 17 digits and a check character")
     if value[:2] not in PROVINCE_PREFIXES:
-        _invalid(
-            f"地区码 {value[:6]} 不是有效的省级代码 / region code {value[:6]} is not a province"
-        )
+        _invalid(f"地区码 {value[:6]} 不属于任何省份 / region code {value[:6]} has no province")
     _check_birth_date(value[6:14], today or timezone.localdate())
     if id_check_char(value[:17]) != value[17]:
         _invalid("校验码不符 / the check character does not match (ISO 7064 MOD 11-2)")
