@@ -97,3 +97,14 @@ def test_encrypted_field_refuses_clear_text(city: City) -> None:
     with pytest.raises(ValueError, match="stores ciphertext only"), transaction.atomic():
         person.save()
     assert Person.objects.count() == 0
+
+
+def test_system_check_names_missing_and_malformed_secrets(settings: Any) -> None:
+    from zhengfa.pii.checks import check_secrets
+
+    assert check_secrets() == []
+    settings.ZHENGFA_PII_HASH_KEY = "short"
+    settings.PRODUCTION = True
+    settings.ZHENGFA_AUDIT_KEY = None
+    messages = {(m.id, m.msg.split(":")[0].split(" ")[0]) for m in check_secrets()}
+    assert messages == {("pii.E002", "ZHENGFA_PII_HASH_KEY"), ("pii.E001", "ZHENGFA_AUDIT_KEY")}

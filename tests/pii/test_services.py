@@ -168,3 +168,10 @@ def test_audit_personal_payload_is_admin_only(city: City) -> None:
     with pytest.raises(PermissionDenied):
         audit_entry_personal(actor=city.judge, entry=created, purpose="x")
     assert AuditEntry.objects.count() == count
+
+
+def test_unknown_region_code_is_refused(city: City) -> None:
+    with pytest.raises(ValidationError) as failed:
+        _person(city, region_code="999999")
+    assert "region_code" in failed.value.message_dict
+    assert Person.objects.count() == 0 and AuditEntry.objects.count() == 0

@@ -13,3 +13,4 @@ class AuditAction(models.TextChoices):
     PII_VIEW = "pii.view", _("查看个人信息明文 Personal data viewed")
     PERSON_CREATE = "person.create", _("登记人员 Person registered")
     PERSON_ERASE = "person.erase", _("删除个人信息 Personal data erased")
+    PII_ROTATE = "pii.rotate", _("更换加密密钥 Encryption key rotated")

@@ -7,3 +7,6 @@ class PiiConfig(AppConfig):
     name = "zhengfa.pii"
     label = "pii"
     verbose_name = "个人信息 Personal data"
+
+    def ready(self) -> None:
+        from zhengfa.pii import checks  # noqa: F401 - registers the system checks

@@ -170,6 +170,12 @@ def data_key_unwrap(wrapped: str) -> bytes:
     return base64.b64decode(decrypt(wrapped, context=DATA_KEY_CONTEXT))
 
 
+def data_key_rewrap(wrapped: str) -> str:
+    """The same data key, wrapped under the current master key."""
+    key = data_key_unwrap(wrapped)
+    return encrypt(base64.b64encode(key).decode(), context=DATA_KEY_CONTEXT)
+
+
 def seal_with_data_key(key: bytes, plaintext: str, *, context: str) -> str:
     return _b64(seal(key, plaintext.encode(), context.encode()))
 

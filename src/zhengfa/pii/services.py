@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhengfa.audit.actions import AuditAction
 from zhengfa.audit.services import audit_record
+from zhengfa.org.models import Region
 from zhengfa.org.roles import ROLES_SEEING_PERSONAL_DATA, Role
 from zhengfa.pii import crypto
 from zhengfa.pii.envelope import PersonalDataErased
@@ -18,6 +19,7 @@ from zhengfa.pii.masking import mask_address, mask_id_number, mask_name, mask_ph
 from zhengfa.pii.models import Person, PersonalField
 from zhengfa.pii.validation import find_personal, validate_id_number, validate_phone
 
+DUPLICATE_ID = "已登记过该身份证号 / a person with this ID number is already registered"
 ID_NUMBER_INDEX = "id_number"
 PHONE_INDEX = "phone"
 
@@ -76,31 +78,48 @@ def person_create(
     """Register a person; the clear values go to the audit row sealed under their key."""
     _require_staff(actor)
     data = _clean_person_input(name, id_number, phone, address)
-    id_hash = crypto.blind_index(ID_NUMBER_INDEX, data.id_number) if data.id_number else None
-    if id_hash and Person.objects.filter(id_number_hash=id_hash).exists():
-        raise ValidationError(
-            {"id_number": "已登记过该身份证号 / a person with this ID number is registered"}
-        )
-    with transaction.atomic():
-        person = Person(
-            region_id=region_code or actor.region_id or (actor.unit and actor.unit.region_id),
-            unit_id=actor.unit_id,
-            created_by=actor,
-            id_number_hash=id_hash,
-            phone_hash=crypto.blind_index(PHONE_INDEX, data.phone) if data.phone else None,
-        )
-        _, person.data_key_wrapped = crypto.data_key_new()
-        _store_fields(person, data)
-        person.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.PERSON_CREATE,
-            subject=person,
-            new={"region": person.region_id, "fields": _present_fields(data)},
-            personal=_present_values(data),
-            person=person,
-        )
+    person = Person(
+        region_id=_region_code(actor, region_code),
+        unit_id=actor.unit_id,
+        created_by=actor,
+        id_number_hash=_blind(ID_NUMBER_INDEX, data.id_number),
+        phone_hash=_blind(PHONE_INDEX, data.phone),
+    )
+    _, person.data_key_wrapped = crypto.data_key_new()
+    _store_fields(person, data)
+    try:
+        with transaction.atomic():
+            person.save()
+            _audit_created(actor, person, data)
+    except IntegrityError as exc:
+        # The unique keyed hash is the only constraint a valid person can break.
+        raise ValidationError({"id_number": DUPLICATE_ID}) from exc
     return person
+
+
+def _blind(kind: str, normalised: str) -> str | None:
+    return crypto.blind_index(kind, normalised) if normalised else None
+
+
+def _region_code(actor: Any, region_code: str | None) -> str | None:
+    if region_code is None:
+        return actor.region_id or (actor.unit.region_id if actor.unit else None)
+    if not Region.objects.filter(code=region_code).exists():
+        raise ValidationError(
+            {"region_code": f"未知区划代码 {region_code!r} / unknown GB/T 2260 region code"}
+        )
+    return region_code
+
+
+def _audit_created(actor: Any, person: Person, data: PersonInput) -> None:
+    audit_record(
+        actor=actor,
+        action=AuditAction.PERSON_CREATE,
+        subject=person,
+        new={"region": person.region_id, "fields": _present_fields(data)},
+        personal=_present_values(data),
+        person=person,
+    )
 
 
 def _store_fields(person: Person, data: PersonInput) -> None:
