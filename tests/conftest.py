@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from tests.org.mini_city import MiniCity
 
 
 def _on_postgres() -> bool:
@@ -17,3 +22,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if any(item.get_closest_marker(m) for m in ("postgres_only", "browser", "slow")):
             item.add_marker(skip)
+
+
+@pytest.fixture
+def mini_city(db: None) -> MiniCity:
+    """Two counties of 鹤岗 with a user per role in 230402 and outsiders in 230403
+    (see tests/org/mini_city.py)."""
+    from tests.org.mini_city import build_mini_city  # models load after Django is set up
+
+    return build_mini_city()

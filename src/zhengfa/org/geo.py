@@ -28,6 +28,7 @@ def polygon_from_geojson(obj: Any) -> Polygon | MultiPolygon:
     if not isinstance(obj, dict) or obj.get("type") not in POLYGONAL_TYPES:
         found = obj.get("type") if isinstance(obj, dict) else type(obj).__name__
         raise GeometryProblem(f"expected a GeoJSON Polygon or MultiPolygon, found {found!r}")
+    _check_rings_closed(obj)
     try:
         geom = shape(obj)
     except (TypeError, ValueError, IndexError, AttributeError, shapely.errors.GEOSException) as e:
@@ -41,6 +42,23 @@ def polygon_from_geojson(obj: Any) -> Polygon | MultiPolygon:
         )
     assert isinstance(geom, Polygon | MultiPolygon)
     return geom
+
+
+def _check_rings_closed(obj: dict[str, Any]) -> None:
+    """RFC 7946 §3.1.6: a ring has 4+ positions and ends where it starts (shapely would
+    close an open ring silently, hiding a truncated file)."""
+    polygons = obj.get("coordinates")
+    if obj["type"] == "Polygon":
+        polygons = [polygons]
+    if not isinstance(polygons, list) or not all(isinstance(p, list) for p in polygons):
+        raise GeometryProblem(f"malformed {obj['type']} coordinates: expected nested lists")
+    for polygon in polygons:
+        for ring in polygon:
+            if not isinstance(ring, list) or len(ring) < 4 or ring[0] != ring[-1]:
+                raise GeometryProblem(
+                    f"malformed {obj['type']} coordinates: every linear ring needs 4 or more "
+                    "positions and must end where it starts (RFC 7946 §3.1.6)"
+                )
 
 
 def polygonal_part(geom: BaseGeometry) -> Polygon | MultiPolygon:
