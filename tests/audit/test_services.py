@@ -17,7 +17,13 @@ from zhengfa.audit.actions import AuditAction
 from zhengfa.audit.chain import shard_for
 from zhengfa.audit.models import AppendOnlyError, AuditEntry, ShardHead
 from zhengfa.audit.selectors import audit_entries_for_subject
-from zhengfa.audit.services import AuditUsageError, audit_record, model_diff, model_snapshot
+from zhengfa.audit.services import (
+    AuditUsageError,
+    PersonalDataInClear,
+    audit_record,
+    model_diff,
+    model_snapshot,
+)
 from zhengfa.audit.verify import verify_log
 from zhengfa.org.models import Unit, UnitKind
 from zhengfa.pii.envelope import open_personal
@@ -93,8 +99,9 @@ def test_unserialisable_values_are_refused_and_nothing_is_written(city: City) ->
     ],
 )
 def test_personal_data_in_clear_is_refused(city: City, field: str, value: object) -> None:
-    with pytest.raises(AuditUsageError, match="personal"):
+    with pytest.raises(PersonalDataInClear) as refused:
         _record(actor=city.judge, action="x.y", subject=city.court, **{field: value})
+    assert list(refused.value.message_dict) == [field]
     assert AuditEntry.objects.count() == 0
 
 

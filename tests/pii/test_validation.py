@@ -84,3 +84,4 @@ def test_personal_data_is_spotted_in_free_text() -> None:
     assert find_personal("联系 13812345678") == "phone"
     assert find_personal("案号（2026）黑0402民初123号，标的 230402199001011234 元") is None
     assert find_personal("时间戳 1738123456789") is None
+    assert find_personal("sha256 ab13812345678cd") is None

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -33,6 +34,11 @@ REDACTED = "[encrypted]"
 
 class AuditUsageError(ValueError):
     """audit_record was called in a way that would weaken the log (a programming error)."""
+
+
+class PersonalDataInClear(ValidationError):
+    """A value bound for the audit log holds an ID or phone number in clear. A
+    ValidationError naming the field, because it is often typed by a user (a reason)."""
 
 
 def audit_record(
@@ -109,9 +115,12 @@ def _clean_json(name: str, values: Mapping[str, Any] | None) -> str:
 def _refuse_personal(name: str, text: str) -> None:
     kind = find_personal(text)
     if kind:
-        raise AuditUsageError(
-            f"audit_record({name}=…) holds a {kind} in clear; pass it as personal={{…}} "
-            "with person=… so it is stored encrypted"
+        raise PersonalDataInClear(
+            {
+                name: f"不得包含明文个人信息（{kind}）/ must not hold a {kind} in clear: "
+                "personal data goes in personal={…} with person=…, stored encrypted"
+            },
+            code="personal_data_in_clear",
         )
 
 

@@ -104,7 +104,8 @@ def is_mobile(normalised: str) -> bool:
 # --- spotting personal data in free text --------------------------------------------------
 
 ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-MOBILE_CANDIDATE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# Letters count as a boundary too, so hex digests and tokens are not taken for phones.
+MOBILE_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 
 
 def _is_valid_id(candidate: str) -> bool:
