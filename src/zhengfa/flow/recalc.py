@@ -136,7 +136,7 @@ def _record(actor: Any, reason: str, moves: list[tuple[int, date]], result: Reca
     new_due = dict(moves)
     with transaction.atomic():
         clocks = list(
-            Clock.objects.select_for_update()
+            Clock.objects.select_for_update(of=("self",))
             .select_related("matter", "holder", "matter__owner")
             .filter(pk__in=new_due)
         )

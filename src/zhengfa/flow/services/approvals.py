@@ -197,7 +197,7 @@ def _deciders_or_registry(approval: Approval) -> list[Any]:
 
 def _lock_open(approval: Approval) -> Approval:
     locked = (
-        Approval.objects.select_for_update()
+        Approval.objects.select_for_update(of=("self",))
         .select_related("clock", "matter", "matter__unit", "matter__unit__parent")
         .get(pk=approval.pk)
     )

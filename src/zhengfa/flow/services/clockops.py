@@ -161,7 +161,9 @@ def _change(
 ) -> Clock:
     """Validate one event through the legal clock, then record it and store the result."""
     with transaction.atomic():
-        locked = Clock.objects.select_for_update().select_related("matter").get(pk=clock.pk)
+        locked = (
+            Clock.objects.select_for_update(of=("self",)).select_related("matter").get(pk=clock.pk)
+        )
         if locked.state == ClockState.STOPPED:
             raise invalid(
                 field, f"the clock stopped on {locked.stopped_at:%Y-%m-%d}; it takes no more events"
