@@ -44,10 +44,11 @@ class Expect:
     ``kind``: ``self`` (about the caller only), ``list`` (a scoped list), ``detail``
     (one scoped object named in the path), ``public`` (open to anonymous callers) or
     ``custom``; the last two bring their own ``check``, run once, which must cover the
-    anonymous caller, the outsider and an allowed caller. ``sees``: roles that reach the home side's object; nobody but the
-    platform admin reaches the away side's. ``code`` names a side's object (it fills the
-    path parameter); ``codes`` reads the codes out of a list response; ``body`` is the
-    JSON sent to a write operation, valid so that only scope decides the answer.
+    anonymous caller, the outsider and an allowed caller. ``sees``: roles that reach the
+    home side's object; nobody but the platform admin reaches the away side's. ``code``
+    names a side's object (it fills the path parameter); ``codes`` reads the codes out
+    of a list response; ``body`` is the JSON sent to a write operation, valid so that
+    only scope decides the answer.
     """
 
     kind: Literal["self", "list", "detail", "public", "custom"]

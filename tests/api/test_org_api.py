@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import json
 from typing import Any
 
@@ -176,3 +177,11 @@ def test_a_wrong_token_is_401(world: World) -> None:
     response = Client().get("/api/v1/me", HTTP_AUTHORIZATION="Token not-a-token")
     assert response.status_code == 401
     assert response["Content-Type"] == PROBLEM
+
+
+def test_grid_list_is_gzipped_for_clients_that_accept_it(world: World) -> None:
+    client = world.client_for(Role.PLATFORM_ADMIN)
+    response = client.get("/api/v1/grids", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    body = json.loads(gzip.decompress(response.content))
+    assert len(body["features"]) == 2
