@@ -28,6 +28,10 @@ class CountsInputError(ValueError):
     """Input that is not a set of weekly counts; the message names the row and the form."""
 
 
+class WeekOutsideData(ValueError):
+    """A week asked for that is not on the data's grid of weeks."""
+
+
 @dataclass(frozen=True)
 class WeeklyCounts:
     """Counts of many series on one contiguous grid of ISO weeks (rows: series, cols: weeks)."""
@@ -47,7 +51,7 @@ class WeeklyCounts:
         index = (monday - first).days // 7
         if not 0 <= index < len(self.weeks) or self.weeks[index] != monday:
             span = f"{format_week(first)}…{format_week(self.weeks[-1])}"
-            raise ValueError(f"week {format_week(monday)} is outside the data ({span})")
+            raise WeekOutsideData(f"week {format_week(monday)} is outside the data ({span})")
         return index
 
     @classmethod

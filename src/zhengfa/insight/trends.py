@@ -218,7 +218,9 @@ class Detection:
 
 
 def _percent(level: float) -> str:
-    return f"{100 * (1 - level):.10g}%"
+    """``99.83%`` for 0.00167: enough decimals to show two significant digits of the level."""
+    decimals = max(1, 1 - math.floor(math.log10(100 * level)))
+    return f"{100 * (1 - level):.{decimals}f}%"
 
 
 # --------------------------------------------------------------------------- baseline
