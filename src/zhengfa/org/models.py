@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhengfa.org.geo import GeometryProblem, area_km2, polygon_from_geojson
 from zhengfa.org.roles import ROLE_SCOPE, ROLE_UNIT_KINDS, Role, ScopeKind
 from zhengfa.org.scoping import ScopedQuerySet, ScopeRule
 
@@ -171,6 +172,16 @@ class Grid(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def clean(self) -> None:
+        """A hand-edited geometry must be a valid polygon; centroid and area follow it."""
+        super().clean()
+        try:
+            shape = polygon_from_geojson(self.geometry)
+        except GeometryProblem as e:
+            raise ValidationError({"geometry": str(e)}) from e
+        self.centroid_lon, self.centroid_lat = shape.centroid.x, shape.centroid.y
+        self.area_km2 = area_km2(shape)
 
 
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
