@@ -71,6 +71,11 @@
       },
       onEachFeature: function (feature, polygon) {
         polygon.bindTooltip(tooltip(text, feature.properties), { sticky: true });
+        polygon.on("mouseover", function () {
+          polygon.setStyle({ color: "#1d2733", weight: 2 });
+          polygon.bringToFront();
+        });
+        polygon.on("mouseout", function () { layer.resetStyle(polygon); });
       }
     }).addTo(map);
     if (features.length) { map.fitBounds(layer.getBounds(), { padding: [12, 12] }); }

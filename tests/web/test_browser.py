@@ -1,0 +1,102 @@
+"""The grid map in headless Chromium, on a live server holding the whole demo city.
+
+Runs once, in the PostgreSQL pass (marker ``browser``). Debian's chromium is driven by
+Playwright; Playwright's own browser download cannot work here.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from zhengfa.org.demo.build import demo_city_build
+from zhengfa.org.roles import Role
+from zhengfa.org.selectors import demo_password
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEMO_GRIDS = 3380
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def demo_city(transactional_db: None) -> None:
+    demo_city_build(actor=None, seed=2304)
+
+
+def _sign_in(browser: Any, base: str, role: str, locale: str = "zh-CN") -> Any:
+    page = browser.new_page(viewport={"width": 1280, "height": 860}, locale=locale)
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", role)
+    page.fill("#id_password", demo_password(role))
+    page.click("button.primary")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def _map_counts(page: Any, base: str) -> tuple[int, int]:
+    """(polygons the map drew, features the API returns to the same session)."""
+    page.goto(f"{base}/map/")
+    page.wait_for_selector("#grid-map[data-drawn]", timeout=120_000)
+    drawn = page.get_attribute("#grid-map", "data-drawn")
+    api = json.loads(page.request.get(f"{base}/api/v1/grids").text())
+    return int(drawn), len(api["features"])
+
+
+def test_the_map_draws_every_grid_the_api_gives_each_user(
+    live_server: Any, demo_city: None, browser: Any
+) -> None:
+    commission = _sign_in(browser, live_server.url, Role.COMMISSION)
+    drawn, returned = _map_counts(commission, live_server.url)
+    assert drawn == returned == DEMO_GRIDS
+    assert commission.locator(".map-legend li").count() == 8  # 6 districts, 2 counties
+    assert "3380" in commission.inner_text("#map-status")
+
+    operator = _sign_in(browser, live_server.url, Role.CENTRE_OPERATOR)
+    drawn, returned = _map_counts(operator, live_server.url)
+    assert 0 < drawn == returned < DEMO_GRIDS
+
+    citizen = _sign_in(browser, live_server.url, Role.CITIZEN)
+    drawn, returned = _map_counts(citizen, live_server.url)
+    assert drawn == returned == 0
+
+
+def test_the_language_switch_in_the_browser(
+    live_server: Any, demo_city: None, browser: Any
+) -> None:
+    page = _sign_in(browser, live_server.url, Role.JUDGE)
+    assert page.inner_text("h1").startswith("您好")
+    page.click("button[name=language][value=en]")
+    page.wait_for_selector("html[lang=en]")
+    assert page.inner_text("h1").startswith("Welcome")
+    page.goto(f"{live_server.url}/map/")
+    assert page.inner_text("h1") == "Grid map"
+    page.keyboard.press("Tab")  # the skip link comes first for keyboard users
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.click("button[name=language][value=zh-hans]")
+    page.wait_for_selector("html[lang=zh-Hans]")
+    assert page.inner_text("h1") == "网格地图"
