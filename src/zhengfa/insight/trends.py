@@ -40,7 +40,7 @@ import numpy.typing as npt
 from scipy import stats
 
 from zhengfa.insight.counts import WeeklyCounts
-from zhengfa.insight.weeks import format_week, weeks_back_one_year
+from zhengfa.insight.weeks import format_week, weeks_back
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -229,7 +229,7 @@ def _percent(level: float) -> str:
 def baseline_for(weeks: tuple[date, ...], index: int, settings: DetectorSettings) -> Baseline:
     """The baseline weeks of ``weeks[index]`` (see the module docstring, step 1)."""
     w = settings.half_window
-    back = [weeks_back_one_year(weeks[index], j) for j in range(1, settings.years + 1)]
+    back = [weeks_back(weeks[index], j) for j in range(1, settings.years + 1)]
     usable = [j for j, lag in enumerate(back, start=1) if index - lag - w >= 0]
     if not usable:
         needed = back[0] + w

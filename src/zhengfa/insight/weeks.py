@@ -42,11 +42,11 @@ def week_grid(first: date, last: date) -> list[date]:
     return [first + timedelta(weeks=i) for i in range(count)]
 
 
-def weeks_back_one_year(monday: date, years: int) -> int:
+def weeks_back(monday: date, years: int) -> int:
     """How many weeks before ``monday`` lies the Monday closest to the same day ``years`` ago.
 
-    52 or 53 per year: the calendar, not a fixed 52, decides, so reference weeks do not drift
-    a day per year (as the surveillance package does for date-indexed weekly data).
+    The calendar, not a fixed 52 per year, decides (156 or 157 weeks for three years), so
+    reference weeks do not drift a day or two per year (as surveillance does for dated data).
     """
     try:
         same_day = monday.replace(year=monday.year - years)
