@@ -68,7 +68,9 @@ def sweep_batch(*, at: datetime, batch: int = 500) -> SweepResult:
     with transaction.atomic():
         clocks = list(
             Clock.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("matter", "matter__unit", "matter__unit__parent", "holder")
+            .select_related(
+                "matter", "matter__owner", "matter__unit", "matter__unit__parent", "holder"
+            )
             .filter(next_alert_at__lte=at)
             .order_by("next_alert_at")[:batch]
         )

@@ -63,14 +63,12 @@ def refresh_matter_due(matter: Matter) -> None:
     clocks = list(
         matter.clocks.exclude(state=ClockState.STOPPED)
         .filter(decides__isnull=True)
-        .values_list("state", "due_on", "due_at")
+        .only("state", "due_on", "due_at")
     )
-    running = sorted((at, on) for state, on, at in clocks if state == ClockState.RUNNING)
-    matter.due_at, matter.due_on = running[0] if running else (None, None)
-    matter.paused = bool(clocks) and not running
-    Matter.objects.filter(pk=matter.pk).update(
-        due_at=matter.due_at, due_on=matter.due_on, paused=matter.paused
-    )
+    fields = due_of(clocks)
+    for name, value in fields.items():
+        setattr(matter, name, value)
+    Matter.objects.filter(pk=matter.pk).update(**fields)
 
 
 def clock_start(
@@ -89,6 +87,39 @@ def clock_start(
     """Start a clock on ``matter`` under ``rule`` (or a bare ``period`` as (amount, unit))."""
     if matter.status == MatterStatus.CLOSED:
         raise invalid("matter", "the matter is closed; accepted: an open matter")
+    with transaction.atomic():
+        clock = start_row(
+            actor=actor,
+            matter=matter,
+            purpose=purpose,
+            label=label,
+            rule=rule,
+            period=period,
+            on=on,
+            at=at,
+            holder=holder,
+            legal_basis=legal_basis,
+        )
+        refresh_matter_due(matter)
+        audit(actor=actor, action="clock.start", subject=clock, new=_snapshot(clock))
+    return clock
+
+
+def start_row(
+    *,
+    actor: Any,
+    matter: Matter,
+    purpose: str,
+    label: str,
+    rule: str = "",
+    period: tuple[int, str] | None = None,
+    on: date | None = None,
+    at: datetime | None = None,
+    holder: Any = None,
+    legal_basis: str = "",
+) -> Clock:
+    """The clock row and its start event, without the matter's due date or the audit row
+    (the calling service writes those once for the whole change)."""
     started_at = at or now()
     started_on = on or legal_day(started_at)
     with lawful("rule" if rule else "period"):
@@ -96,26 +127,59 @@ def clock_start(
         value = legal.new_value(
             rule=rule, started_on=started_on, started_at=started_at, period=amount
         )
-    with transaction.atomic():
-        clock = Clock(
-            matter=matter,
-            purpose=purpose,
-            label=label,
-            rule=rule,
-            period_amount=period[0] if period else None,
-            period_unit=period[1] if period else "",
-            started_on=started_on,
-            started_at=started_at,
-            state=ClockState.RUNNING,
-            holder=holder if holder is not None else matter.owner,
-        )
-        store(clock, value, fired=set())
-        clock.save()
-        basis = legal_basis or _rule_basis(rule)
-        _event(clock, ClockEventKind.START, actor, started_on, f"起算 {label}", basis)
-        refresh_matter_due(matter)
-        audit(actor=actor, action="clock.start", subject=clock, new=_snapshot(clock))
+    clock = Clock(
+        matter=matter,
+        purpose=purpose,
+        label=label,
+        rule=rule,
+        period_amount=period[0] if period else None,
+        period_unit=period[1] if period else "",
+        started_on=started_on,
+        started_at=started_at,
+        state=ClockState.RUNNING,
+        holder=holder if holder is not None else matter.owner,
+    )
+    store(clock, value, fired=set())
+    clock.save()
+    basis = legal_basis or _rule_basis(rule)
+    _event(clock, ClockEventKind.START, actor, started_on, f"起算 {label}", basis)
     return clock
+
+
+def stop_rows(actor: Any, clocks: list[Clock], day: date, reason: str) -> None:
+    """Stop ``clocks`` on ``day`` in two statements. Stopping never moves a due date (the
+    legal clock's ``stop`` only closes it), so nothing needs replaying."""
+    if not clocks:
+        return
+    at = now()
+    Clock.objects.filter(pk__in=[c.pk for c in clocks]).update(
+        state=ClockState.STOPPED, stopped_at=at, next_alert_at=None
+    )
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    ClockEvent.objects.bulk_create(
+        ClockEvent(
+            clock=c,
+            kind=ClockEventKind.STOP,
+            on=max(day, c.started_on),
+            reason=reason,
+            legal_basis="SPC-2000 art. 10 结案日期",
+            actor_id=actor_id,
+            due_before=c.due_on,
+            due_after=c.due_on,
+            recorded_at=at,
+        )
+        for c in clocks
+    )
+    for clock in clocks:
+        clock.state, clock.stopped_at, clock.next_alert_at = ClockState.STOPPED, at, None
+
+
+def due_of(clocks: list[Clock]) -> dict[str, Any]:
+    """The matter's due fields from its open clocks: the earliest running one; paused when
+    every open clock is paused."""
+    running = sorted((c.due_at, c.due_on) for c in clocks if c.state == ClockState.RUNNING)
+    due_at, due_on = running[0] if running else (None, None)
+    return {"due_at": due_at, "due_on": due_on, "paused": bool(clocks) and not running}
 
 
 def _rule_basis(rule: str) -> str:
@@ -310,12 +374,20 @@ def clock_extend(
 
 def clock_stop(*, actor: Any, clock: Clock, on: date, reason: str) -> Clock:
     """The limit's work is done (结案, the stage left): the clock takes no more events."""
-    return _change(
-        actor=actor,
-        clock=clock,
-        kind=ClockEventKind.STOP,
-        on=on,
-        reason=reason,
-        legal_basis="SPC-2000 art. 10 结案日期",
-        field="clock",
-    )
+    with transaction.atomic():
+        locked = Clock.objects.select_for_update(of=("self",)).select_related("matter")
+        locked_clock = locked.get(pk=clock.pk)
+        if locked_clock.state == ClockState.STOPPED:
+            raise invalid("clock", "the clock is already stopped")
+        before = _snapshot(locked_clock)
+        stop_rows(actor, [locked_clock], on, reason)
+        refresh_matter_due(locked_clock.matter)
+        audit(
+            actor=actor,
+            action="clock.stop",
+            subject=locked_clock,
+            old=before,
+            new=_snapshot(locked_clock),
+            reason=reason,
+        )
+    return locked_clock

@@ -27,7 +27,7 @@ from zhengfa.flow.models import (
     MatterStatus,
     Participant,
 )
-from zhengfa.flow.services.clockops import clock_start, clock_stop
+from zhengfa.flow.services.clockops import due_of, start_row, stop_rows
 from zhengfa.org.models import Grid, Region, Unit
 
 
@@ -36,12 +36,16 @@ def _check_in_scope(actor: Any, matter: Matter) -> None:
         raise PermissionDenied("this matter is outside your jurisdiction")
 
 
-def _bump(matter: Matter, version: int, **changes: Any) -> None:
-    """Apply ``changes`` only if nobody changed the matter since ``version``."""
-    updated = Matter.objects.filter(pk=matter.pk, version=version).update(
-        version=F("version") + 1, **changes
+def _bump(matter: Matter, version: int, actor: Any, **changes: Any) -> None:
+    """Apply ``changes`` only if the matter is in the actor's jurisdiction and nobody changed
+    it since ``version`` (one UPDATE; the reason is looked up only when it fails)."""
+    updated = (
+        Matter.objects.for_user(actor, "change")
+        .filter(pk=matter.pk, version=version)
+        .update(version=F("version") + 1, **changes)
     )
     if not updated:
+        _check_in_scope(actor, matter)
         current = Matter.objects.values_list("version", flat=True).get(pk=matter.pk)
         raise Conflict(expected=version, current=current)
     for name, value in changes.items():
@@ -95,8 +99,13 @@ def matter_open(
             actor=actor,
             to_stage=declared.initial,
         )
-        _start_overall(actor, matter, declared, on or legal_day(opened_at), deadline)
-        _enter(actor, matter, declared.stage(declared.initial), on or legal_day(opened_at))
+        day = on or legal_day(opened_at)
+        started = _start_overall(actor, matter, declared, day, deadline)
+        started += _enter(actor, matter, declared.stage(declared.initial), day)
+        fields = due_of(started)
+        Matter.objects.filter(pk=matter.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(matter, name, value)
         audit(
             actor=actor,
             action="matter.open",
@@ -133,25 +142,28 @@ def _check_open_input(
 
 def _start_overall(
     actor: Any, matter: Matter, kind: Kind, on: date, deadline: tuple[int, str] | None
-) -> None:
-    if kind.overall_rule:
-        clock_start(
+) -> list[Clock]:
+    if not kind.overall_rule and not deadline:
+        return []
+    rule, period = (kind.overall_rule, None) if kind.overall_rule else ("", deadline)
+    return [
+        start_row(
             actor=actor,
             matter=matter,
             purpose="overall",
             label=kind.label,
-            rule=kind.overall_rule,
+            rule=rule or "",
+            period=period,
             on=on,
         )
-    elif deadline:
-        clock_start(
-            actor=actor, matter=matter, purpose="overall", label=kind.label, period=deadline, on=on
-        )
+    ]
 
 
-def _enter(actor: Any, matter: Matter, stage: Stage, on: date) -> None:
-    if stage.limit:
-        clock_start(
+def _enter(actor: Any, matter: Matter, stage: Stage, on: date) -> list[Clock]:
+    if stage.terminal or not stage.limit:
+        return []
+    return [
+        start_row(
             actor=actor,
             matter=matter,
             purpose=f"stage:{stage.code}",
@@ -159,6 +171,7 @@ def _enter(actor: Any, matter: Matter, stage: Stage, on: date) -> None:
             rule=stage.limit,
             on=on,
         )
+    ]
 
 
 def matter_move(
@@ -171,27 +184,26 @@ def matter_move(
     on: date | None = None,
 ) -> Matter:
     """Move the matter on to ``to_stage``: the stage's clock stops, the next one starts;
-    a terminal stage closes the matter and stops every clock."""
+    a terminal stage closes the matter and stops every clock. One audit row covers it all."""
     kind = get_kind(matter.kind)
     current = kind.stage(matter.stage)
     _check_move(actor, matter, kind, current, to_stage)
     target = kind.stage(to_stage)
     day = on or legal_day()
     with transaction.atomic():
-        _check_in_scope(actor, matter)
-        closing = {"status": MatterStatus.CLOSED, "closed_at": now()} if target.terminal else {}
-        _bump(matter, version, stage=to_stage, **closing)
-        _stop_clocks(
-            actor,
-            matter,
-            day,
-            None if target.terminal else current.code,
-            reason=f"{current.label} → {target.label}",
+        running = list(
+            Clock.objects.filter(matter=matter, decides__isnull=True).exclude(
+                state=ClockState.STOPPED
+            )
         )
+        leaving = [c for c in running if target.terminal or c.purpose == f"stage:{current.code}"]
+        staying = [c for c in running if c not in leaving]
+        stop_rows(actor, leaving, day, reason=f"{current.label} → {target.label}")
+        started = _enter(actor, matter, target, day)
+        closing = {"status": MatterStatus.CLOSED, "closed_at": now()} if target.terminal else {}
+        _bump(matter, version, actor, stage=to_stage, **due_of(staying + started), **closing)
         if target.terminal:
             Holding.objects.filter(matter=matter, until__isnull=True).update(until=now())
-        else:
-            _enter(actor, matter, target, day)
         MatterEvent.objects.create(
             matter=matter,
             at=now(),
@@ -206,7 +218,12 @@ def matter_move(
             action="matter.move",
             subject=matter,
             old={"stage": current.code},
-            new={"stage": to_stage, "version": matter.version},
+            new={
+                "stage": to_stage,
+                "version": matter.version,
+                "clocks_stopped": [c.pk for c in leaving],
+                "clocks_started": [c.pk for c in started],
+            },
             reason=note,
         )
     return matter
@@ -227,19 +244,6 @@ def _check_move(actor: Any, matter: Matter, kind: Kind, current: Stage, to_stage
         )
 
 
-def _stop_clocks(
-    actor: Any, matter: Matter, day: date, left_stage: str | None, *, reason: str
-) -> None:
-    """Stop the clock of the stage just left, or every clock when ``left_stage`` is None."""
-    open_clocks = Clock.objects.filter(matter=matter, decides__isnull=True).exclude(
-        state=ClockState.STOPPED
-    )
-    if left_stage is not None:
-        open_clocks = open_clocks.filter(purpose=f"stage:{left_stage}")
-    for clock in open_clocks:
-        clock_stop(actor=actor, clock=clock, on=max(day, clock.started_on), reason=reason)
-
-
 def matter_assign(*, actor: Any, matter: Matter, owner: Any, version: int, reason: str) -> Matter:
     """Hand the matter to ``owner`` (a member of its unit); the holding history records it."""
     if owner.unit_id != matter.unit_id:
@@ -250,9 +254,8 @@ def matter_assign(*, actor: Any, matter: Matter, owner: Any, version: int, reaso
     if not reason.strip():
         raise invalid("reason", "a reason is required for a (re)assignment")
     with transaction.atomic():
-        _check_in_scope(actor, matter)
         previous = matter.owner_id
-        _bump(matter, version, owner=owner)
+        _bump(matter, version, actor, owner=owner)
         at = now()
         Holding.objects.filter(matter=matter, until__isnull=True).update(until=at)
         Holding.objects.create(matter=matter, holder=owner, since=at)
@@ -284,9 +287,8 @@ def matter_edit(*, actor: Any, matter: Matter, version: int, **changes: Any) -> 
     if "title" in changes and not str(changes["title"]).strip():
         raise invalid("title", "a title is required (1–200 characters)")
     with transaction.atomic():
-        _check_in_scope(actor, matter)
         old = {name: getattr(matter, name) for name in changes}
-        _bump(matter, version, **changes)
+        _bump(matter, version, actor, **changes)
         MatterEvent.objects.create(
             matter=matter,
             kind=MatterEventKind.EDITED,

@@ -1,0 +1,388 @@
+"""Rerunnable benchmark of the flow engine: ``python bench/bench_flow.py [--json]``.
+
+Runs on a throw-away test database of whatever ``DATABASE_URL`` points at (SQLite when
+unset). Figures, all measured in the same run:
+
+- stage transitions through ``matter_move`` (clock events and audit rows, one transaction
+  per step) against SpiffWorkflow persisting its serialised state to SQLite after each step
+  and against a bare ``UPDATE`` of one status column per step (one transaction each);
+- one sweep pass over ``--matters`` open matters of which a few thousand are due today;
+- ``clock recalc`` over all of them (``clock.bulk``);
+- the workbench page of a judge with 300 open matters: median render time and queries.
+
+Results are recorded in bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import logging
+import os
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengfa.settings")
+for _name in ("ZHENGFA_AUDIT_KEY", "ZHENGFA_PII_HASH_KEY"):
+    os.environ.setdefault(_name, base64.b64encode(os.urandom(32)).decode())
+os.environ.setdefault("ZHENGFA_PII_KEYS", "b1:" + base64.b64encode(os.urandom(32)).decode())
+
+import django  # noqa: E402 - settings must be in the environment first
+
+django.setup()
+
+import numpy as np  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from zhengfa.clock.bulk import KIND_MONTHS_CIVIL, due_dates  # noqa: E402
+from zhengfa.flow.machine import Kind, Stage, register  # noqa: E402
+from zhengfa.flow.models import Matter  # noqa: E402
+from zhengfa.flow.recalc import clock_recalc  # noqa: E402
+from zhengfa.flow.services.matters import matter_move, matter_open  # noqa: E402
+from zhengfa.flow.sweeper import sweep  # noqa: E402
+from zhengfa.org.models import Region, RegionLevel, Unit, UnitKind, User  # noqa: E402
+from zhengfa.org.roles import Role  # noqa: E402
+
+SH = ZoneInfo("Asia/Shanghai")
+STAGES = ("serve", "trial", "closed")
+BENCH = register(
+    Kind(
+        code="bench_civil",
+        label="民事一审 Civil first instance (bench)",
+        initial="filed",
+        overall_rule="civil.first.ordinary",
+        stages=(
+            Stage("filed", "立案 Filed", movers=(Role.JUDGE,), next=("serve",)),
+            Stage(
+                "serve",
+                "送达 Service",
+                movers=(Role.JUDGE,),
+                limit="civil.complaint.serve",
+                next=("trial",),
+            ),
+            Stage("trial", "审理 Trial", movers=(Role.JUDGE,), next=("closed",)),
+            Stage("closed", "结案 Closed", terminal=True),
+        ),
+    )
+)
+
+
+def _world() -> tuple[Unit, User]:
+    Region.objects.create(code="2304", name="鹤岗市", level=RegionLevel.CITY)
+    Region.objects.create(code="230402", name="向阳区", level=RegionLevel.COUNTY, parent_id="2304")
+    court = Unit.objects.create(
+        code="C1",
+        name="向阳区法院",
+        kind=UnitKind.COURT,
+        level=RegionLevel.COUNTY,
+        region_id="230402",
+    )
+    judge = User.objects.create(username="judge", role=Role.JUDGE, unit=court)
+    return court, judge
+
+
+def _open(court: Unit, judge: User, n: int) -> list[Matter]:
+    return [
+        matter_open(
+            actor=judge,
+            kind="bench_civil",
+            title=f"案件{i}",
+            region_code="230402",
+            unit=court,
+            owner=judge,
+        )
+        for i in range(n)
+    ]
+
+
+def transitions(court: Unit, judge: User, cases: int) -> dict[str, float]:
+    matters = _open(court, judge, cases)
+    start = time.perf_counter()
+    for matter in matters:
+        for stage in STAGES:
+            matter_move(actor=judge, matter=matter, to_stage=stage, version=matter.version)
+    flow = len(matters) * len(STAGES) / (time.perf_counter() - start)
+    bare = _bare_updates([m.pk for m in matters])
+    spiff = _spiff(cases)
+    return {
+        "flow_steps_per_s": flow,
+        "spiff_steps_per_s": spiff,
+        "bare_update_steps_per_s": bare,
+        "flow_over_spiff": flow / spiff,
+        "bare_over_flow": bare / flow,
+    }
+
+
+def _bare_updates(ids: list[int]) -> float:
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        for pk in ids:
+            for stage in STAGES:
+                with transaction.atomic():
+                    cursor.execute("UPDATE flow_matter SET stage = %s WHERE id = %s", [stage, pk])
+    return len(ids) * len(STAGES) / (time.perf_counter() - start)
+
+
+def _spiff(cases: int) -> float:
+    """SpiffWorkflow (non-BPMN specs) with its serialised state saved after each step."""
+    from SpiffWorkflow.serializer.json import JSONSerializer
+    from SpiffWorkflow.specs.Simple import Simple
+    from SpiffWorkflow.specs.WorkflowSpec import WorkflowSpec
+    from SpiffWorkflow.util.task import TaskState
+    from SpiffWorkflow.workflow import Workflow
+
+    logging.getLogger("spiff").setLevel(logging.WARNING)  # it logs every state change
+
+    spec = WorkflowSpec("case", addstart=True)
+    previous: Any = spec.start
+    for name in STAGES:
+        task = Simple(spec, name)
+        previous.connect(task)
+        previous = task
+    serializer = JSONSerializer()
+    with tempfile.TemporaryDirectory() as folder:
+        db = sqlite3.connect(os.path.join(folder, "spiff.sqlite3"), isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE wf (id INTEGER PRIMARY KEY, state TEXT)")
+        steps, start = 0, time.perf_counter()
+        for _ in range(cases):
+            workflow = Workflow(spec)
+            row = db.execute(
+                "INSERT INTO wf (state) VALUES (?)", [serializer.serialize_workflow(workflow)]
+            ).lastrowid
+            while ready := workflow.get_tasks(state=TaskState.READY):
+                ready[0].run()
+                db.execute("BEGIN IMMEDIATE")
+                db.execute(
+                    "UPDATE wf SET state = ? WHERE id = ?",
+                    [serializer.serialize_workflow(workflow), row],
+                )
+                db.execute("COMMIT")
+                steps += 1
+        elapsed = time.perf_counter() - start
+        db.close()
+    return steps / elapsed
+
+
+def _load_open_matters(court: Unit, judge: User, n: int, now: datetime) -> int:
+    """``n`` open matters with running six-month clocks started over the last 180 days, in
+    bulk (COPY on PostgreSQL). Returns how many are due for a look today."""
+    starts = np.datetime64(now.date() - timedelta(days=185)) + np.arange(n) % 180
+    due = due_dates(
+        starts.astype("datetime64[D]"),
+        np.full(n, KIND_MONTHS_CIVIL, np.int8),
+        np.full(n, 6, np.int32),
+    )
+    due_at = [
+        datetime.combine(d, datetime.max.time(), SH).replace(microsecond=0)
+        for d in due.astype(date)
+    ]
+    alert = [_next_alert(at, now) for at in due_at]
+    opened = timezone.now()
+    ids = _insert_matters(court, judge, n, opened, due_at)
+    _copy_clocks(ids, starts.astype(date), due_at, alert, opened, judge)
+    return sum(1 for a in alert if a is not None and a <= now)
+
+
+def _insert_matters(
+    court: Unit, judge: User, n: int, opened: datetime, due_at: list[datetime]
+) -> list[int]:
+    before = Matter.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    columns = (
+        "kind",
+        "title",
+        "region_code",
+        "unit_id",
+        "owner_id",
+        "stage",
+        "status",
+        "opened_at",
+        "due_on",
+        "due_at",
+        "paused",
+        "enterprise_related",
+        "version",
+    )
+    rows = [
+        (
+            "bench_civil",
+            f"m{i}",
+            "230402",
+            court.pk,
+            judge.pk,
+            "trial",
+            "open",
+            opened,
+            due_at[i].date(),
+            due_at[i],
+            False,
+            False,
+            1,
+        )
+        for i in range(n)
+    ]
+    if connection.vendor == "postgresql":
+        _copy_pg("flow_matter", columns, rows)
+    else:
+        _insert_many("flow_matter", columns, rows)
+    return list(Matter.objects.filter(pk__gt=before).order_by("pk").values_list("pk", flat=True))
+
+
+def _insert_many(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
+            rows,
+        )
+
+
+def _next_alert(due_at: datetime, now: datetime) -> datetime | None:
+    """The first threshold (30/15/7/3/1/0 days) not passed before yesterday."""
+    for days in (30, 15, 7, 3, 1, 0):
+        at = due_at - timedelta(days=days)
+        if at > now - timedelta(days=1):
+            return at
+    return None
+
+
+def _copy_clocks(
+    matters: list[int],
+    starts: Any,
+    due_at: list[datetime],
+    alert: list[Any],
+    opened: datetime,
+    judge: User,
+) -> None:
+    columns = (
+        "matter_id",
+        "purpose",
+        "label",
+        "rule",
+        "started_on",
+        "started_at",
+        "state",
+        "due_on",
+        "due_at",
+        "calendar_warnings",
+        "span_kind",
+        "next_alert_at",
+        "holder_id",
+        "extensions_used",
+        "period_unit",
+    )
+    rows = [
+        (
+            m,
+            "overall",
+            "trial",
+            "civil.first.ordinary",
+            starts[i],
+            opened,
+            "running",
+            due_at[i].date(),
+            due_at[i],
+            "[]",
+            "calendar",
+            alert[i],
+            judge.pk,
+            0,
+            "",
+        )
+        for i, m in enumerate(matters)
+    ]
+    if connection.vendor == "postgresql":
+        _copy_pg("flow_clock", columns, rows)
+    else:
+        _insert_many("flow_clock", columns, rows)
+
+
+def _copy_pg(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    connection.ensure_connection()
+    raw = connection.connection
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def sweeping(court: Unit, judge: User, n: int) -> dict[str, float]:
+    now = timezone.now()
+    start = time.perf_counter()
+    due_today = _load_open_matters(court, judge, n, now)
+    loaded = time.perf_counter() - start
+    start = time.perf_counter()
+    result = sweep(at=now, batch=1000)
+    swept = time.perf_counter() - start
+    start = time.perf_counter()
+    recalc = clock_recalc(actor=None, reason="bench")
+    recalculated = time.perf_counter() - start
+    return {
+        "open_matters": n,
+        "load_s": loaded,
+        "due_today": due_today,
+        "sweep_clocks": result.clocks,
+        "sweep_warnings": result.warnings,
+        "sweep_s": swept,
+        "recalc_examined": recalc.examined,
+        "recalc_bulk": recalc.bulk,
+        "recalc_s": recalculated,
+    }
+
+
+def workbench(court: Unit, judge: User, n: int = 300, renders: int = 30) -> dict[str, float]:
+    _open(court, judge, n)
+    client = Client()
+    client.force_login(judge)
+    client.get("/flow/")
+    times = []
+    for _ in range(renders):
+        start = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/flow/")
+        times.append(time.perf_counter() - start)
+        assert page.status_code == 200
+    return {
+        "workbench_rows": n,
+        "workbench_median_ms": statistics.median(times) * 1000,
+        "workbench_queries": len(queries),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=300, help="cases moved through 3 stages")
+    parser.add_argument("--matters", type=int, default=100_000, help="open matters to sweep")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    try:
+        court, judge = _world()
+        figures: dict[str, Any] = {"database": connection.vendor}
+        figures.update(transitions(court, judge, args.cases))
+        figures.update(workbench(court, judge))
+        figures.update(sweeping(court, judge, args.matters))
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    for key, value in figures.items():
+        shown = f"{value:,.2f}" if isinstance(value, float) else value
+        print(f"{key:28} {shown}")
+
+
+if __name__ == "__main__":
+    main()
