@@ -23,7 +23,7 @@ def token_create(*, user: User, label: str = "") -> str:
 
 
 @transaction.atomic
-def token_issue(*, actor: User, user: User, label: str = "") -> str:
+def token_issue(*, actor: User | None, user: User, label: str = "") -> str:
     """A new token for ``user``, audited like a login; the key never reaches the log."""
     key = token_create(user=user, label=label)
     audit_record(actor=actor, action="org.token_issue", subject=user, new={"label": label})

@@ -1,4 +1,5 @@
-"""``zhengfa org import-divisions FILE.csv`` and ``zhengfa org import-grids FILE.geojson``.
+"""``zhengfa org import-divisions FILE.csv``, ``zhengfa org import-grids FILE.geojson``
+and ``zhengfa org token USERNAME`` (an API token, printed once).
 
 Both load all or nothing: on any bad row or feature they print every problem (the row
 or feature, the field, the accepted form), exit with status 2 and store nothing.
@@ -14,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhengfa.org.importers import read_divisions_csv, read_geojson
+from zhengfa.org.models import User
 from zhengfa.org.services import ImportResult, divisions_import, grids_import
+from zhengfa.org.tokens import token_issue
 
 USAGE_ERROR = 2
 
@@ -34,8 +37,14 @@ class Command(BaseCommand):
             "Polygon or MultiPolygon geometry",
         )
         grids.add_argument("file", type=Path)
+        token = sub.add_parser("token", help="make an API token for USERNAME (shown once)")
+        token.add_argument("username")
+        token.add_argument("--label", default="cli", help="what the token is for")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "token":
+            self.stdout.write(_token(options["username"], options["label"]))
+            return
         text = _read(options["file"])
         if options["action"] == "import-divisions":
             result = _load(lambda: divisions_import(actor=None, rows=read_divisions_csv(text)))
@@ -44,6 +53,16 @@ class Command(BaseCommand):
             result = _load(lambda: grids_import(actor=None, features=read_geojson(text)))
             noun = "grids"
         self.stdout.write(f"{noun}: {result.created} created, {result.updated} updated")
+
+
+def _token(username: str, label: str) -> str:
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(
+            f"username: no active user {username!r}; accepted: an existing username",
+            returncode=USAGE_ERROR,
+        )
+    return token_issue(actor=None, user=user, label=label)
 
 
 def _read(path: Path) -> str:
