@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
 
+from zhengfa.flow import clocks as legal
 from zhengfa.flow.machine import Kind, Stage, register
-from zhengfa.flow.models import Matter
+from zhengfa.flow.models import Clock, Matter
 from zhengfa.flow.services.matters import matter_open
 from zhengfa.org.models import Region, RegionLevel, Unit, UnitKind, User
 from zhengfa.org.roles import Role
@@ -62,7 +64,16 @@ def _user(name: str, role: str, unit: Unit | None = None, region: str | None = N
 
 
 @pytest.fixture
-def world(db: None) -> World:
+def world(db: None) -> Iterator[World]:
+    """The world; afterwards every clock any test left behind is replayed through the legal
+    clock and must have exactly the stored due date and instant."""
+    yield _build_world()
+    for clock in Clock.objects.prefetch_related("events"):
+        value = legal.replay(clock, clock.events.all())
+        assert (clock.due_on, clock.due_at) == (value.due_on, value.due_at), clock
+
+
+def _build_world() -> World:
     Region.objects.create(code="2304", name="鹤岗市", level=RegionLevel.CITY)
     for county in ("230402", "230403"):
         Region.objects.create(code=county, name=county, level=RegionLevel.COUNTY, parent_id="2304")

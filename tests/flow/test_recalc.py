@@ -42,6 +42,7 @@ def test_recalc_limited_to_a_rule_leaves_other_clocks_alone(world: World) -> Non
     Clock.objects.filter(pk=clock.pk).update(due_on=date(2026, 9, 9))
     assert clock_recalc(actor=None, reason="x", rules=["criminal.first.public"]).examined == 0
     assert Clock.objects.get(pk=clock.pk).due_on == date(2026, 9, 9)
+    assert clock_recalc(actor=None, reason="x", rules=["civil.first.ordinary"]).moved == 1
 
 
 def test_recalc_command_needs_a_reason_and_exits_2(world: World) -> None:
