@@ -6,11 +6,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from zhengfa.api import api
+from zhengfa.courts.api import router as courts_router
 from zhengfa.flow.api import router as flow_router
 from zhengfa.org.api import router as org_router
 
 api.add_router("/", org_router)
 api.add_router("/flow/", flow_router)
+api.add_router("/courts/", courts_router)
 
 urlpatterns = [
     path("api/v1/", api.urls),

@@ -20,6 +20,7 @@ from django.apps import apps
 from django.test import Client
 
 from tests.api.conftest import PASSWORD, Side, World
+from tests.courts import matrix_rows as courts_rows
 from tests.flow import matrix_rows as flow_rows
 from zhengfa.api import api
 from zhengfa.org.roles import Role
@@ -110,6 +111,10 @@ EXPECTED.update(
             ("GET", "notices"),
         )
     }
+)
+# The courts' reference endpoints bring their own check (tests/courts/matrix_rows.py).
+EXPECTED.update(
+    {f"GET {path}": Expect("custom", check=courts_rows.check) for path in courts_rows.OPERATIONS}
 )
 
 
