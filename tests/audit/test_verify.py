@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import signal
 from io import StringIO
 from pathlib import Path
 
@@ -221,3 +223,27 @@ def test_rewrite_is_pinned_at_the_earliest_checkpointed_row_after_it(city: City)
     _rehash_shard(shard, edit_seq=2)
     broken = _only_break()
     assert (broken.shard, broken.seq, broken.problem) == (shard, 2, "chain rewritten")
+
+
+class _TerminateOnFirstLine(StringIO):
+    """An output that sends this process SIGTERM once the first checkpoint is printed."""
+
+    def write(self, text: str) -> int:
+        if not self.getvalue():
+            os.kill(os.getpid(), signal.SIGTERM)
+        return super().write(text)
+
+
+def test_checkpoint_every_stops_cleanly_on_sigterm(city: City) -> None:
+    _fill(city)
+    before = signal.getsignal(signal.SIGTERM)
+    call_command("audit", "checkpoint", "--every", "3600", stdout=_TerminateOnFirstLine())
+    assert Checkpoint.objects.count() == 1
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_checkpoint_every_needs_a_positive_interval(city: City) -> None:
+    with pytest.raises(CommandError, match="--every") as failed:
+        call_command("audit", "checkpoint", "--every", "0")
+    assert failed.value.returncode == 2
+    assert Checkpoint.objects.count() == 0

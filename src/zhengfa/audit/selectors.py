@@ -13,6 +13,7 @@ from zhengfa.audit.services import audit_record
 from zhengfa.org.roles import Role
 from zhengfa.pii.envelope import PersonalDataErased, open_personal
 from zhengfa.pii.models import Person
+from zhengfa.pii.services import clean_purpose
 
 
 def audit_entries_for_subject(subject: models.Model) -> models.QuerySet[AuditEntry]:
@@ -27,6 +28,7 @@ def audit_entry_personal(*, actor: Any, entry: AuditEntry, purpose: str) -> dict
     itself audited; ``None`` when the person's key was erased."""
     if actor is None or not actor.is_authenticated or actor.role != Role.PLATFORM_ADMIN:
         raise PermissionDenied("只有平台管理员可以查看审计中的个人信息 / platform admin only")
+    purpose = clean_purpose(purpose)
     if not entry.personal:
         return {}
     person = Person.objects.filter(pk=entry.person_ref).first() if entry.person_ref else None

@@ -147,14 +147,7 @@ def reveal(*, actor: Any, person: Person, field: str, purpose: str) -> str:
         raise ValidationError(
             {"field": f"应为以下之一 / one of: {', '.join(PersonalField.values)}"}
         )
-    purpose = purpose.strip()
-    if not purpose or len(purpose) > 200 or find_personal(purpose):
-        raise ValidationError(
-            {
-                "purpose": "请写明用途（最多200字，不含个人信息）/ state the purpose, at most 200 "
-                "characters, without personal data"
-            }
-        )
+    purpose = clean_purpose(purpose)
     _require_reveal_permission(actor, person)
     if person.is_erased:
         raise PersonalDataErased(f"person #{person.pk} was erased")
@@ -170,6 +163,19 @@ def reveal(*, actor: Any, person: Person, field: str, purpose: str) -> str:
             person=person,
         )
     return clear
+
+
+def clean_purpose(purpose: str) -> str:
+    """Why personal data is viewed: required, short, and itself free of personal data."""
+    purpose = purpose.strip()
+    if not purpose or len(purpose) > 200 or find_personal(purpose):
+        raise ValidationError(
+            {
+                "purpose": "请写明用途（最多200字，不含个人信息）/ state the purpose, at most 200 "
+                "characters, without personal data"
+            }
+        )
+    return purpose
 
 
 def _require_reveal_permission(actor: Any, person: Person) -> None:

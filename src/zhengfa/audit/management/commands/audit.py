@@ -64,17 +64,26 @@ class Command(BaseCommand):
     def _checkpoint(self, *, every: int | None) -> None:
         if every is not None and every < 1:
             raise CommandError("--every: expected a whole number of seconds ≥ 1", returncode=2)
+        if not every:
+            self._write_checkpoint()
+            return
         stop = threading.Event()
-        if every:
-            signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        while True:
-            checkpoint = checkpoint_write()
-            self.stdout.write(
-                f"checkpoint {checkpoint.number} {checkpoint.created_at.isoformat()} "
-                f"signature {checkpoint.signature} heads {checkpoint.heads_json}"
-            )
-            if not every or stop.wait(every):
-                return
+        previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            while True:
+                self._write_checkpoint()
+                if stop.wait(every):
+                    return
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    def _write_checkpoint(self) -> None:
+        checkpoint = checkpoint_write()
+        # One line to ship off the machine: a copy the database cannot rewrite.
+        self.stdout.write(
+            f"checkpoint {checkpoint.number} {checkpoint.created_at.isoformat()} "
+            f"signature {checkpoint.signature} heads {checkpoint.heads_json}"
+        )
 
 
 def _verify_with_progress() -> Report:
