@@ -126,3 +126,18 @@ def test_log_out_is_a_post(world: World) -> None:
 def test_healthz(db: None) -> None:
     response = Client().get("/healthz")
     assert response.json()["status"] == "ok"
+
+
+def test_home_links_the_work_of_each_role(world: World) -> None:
+    judge = world.client_for(Role.JUDGE).get("/").content.decode()
+    assert 'href="/flow/"' in judge and 'href="/flow/overdue/"' not in judge
+    president = world.client_for(Role.COURT_PRESIDENT).get("/").content.decode()
+    assert 'href="/flow/approvals/"' in president
+    citizen = world.client_for(Role.CITIZEN).get("/").content.decode()
+    assert 'href="/flow/' not in citizen and 'href="/map/"' not in citizen.split("<main")[1]
+
+
+def test_api_docs_are_served_without_a_cdn(db: None) -> None:
+    page = Client().get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()

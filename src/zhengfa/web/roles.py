@@ -19,6 +19,9 @@ class Link:
 MAP = Link("web:map", _("Grid map"))
 API_DOCS = Link("api-v1:openapi-view", _("API documentation"))
 ADMIN = Link("admin:index", _("Administration"))
+MY_MATTERS = Link("flow:workbench", _("My matters"))
+OVERDUE = Link("flow:overdue", _("Overdue board"))
+APPROVALS = Link("flow:approvals", _("Approvals"))
 
 ROLE_DUTIES: dict[str, Promise] = {
     Role.PLATFORM_ADMIN: _("Keep the platform running: users, units, regions and grids."),
@@ -41,11 +44,16 @@ ROLE_DUTIES: dict[str, Promise] = {
     Role.CITIZEN: _("Follow the requests and disputes you have raised."),
 }
 
+SUPERVISING: tuple[Link, ...] = (MY_MATTERS, OVERDUE, APPROVALS, MAP, API_DOCS)
 ROLE_LINKS: dict[str, tuple[Link, ...]] = {
-    Role.PLATFORM_ADMIN: (MAP, ADMIN, API_DOCS),
+    Role.PLATFORM_ADMIN: (OVERDUE, MAP, ADMIN, API_DOCS),
+    Role.COMMISSION: SUPERVISING,
+    Role.CENTRE_OPERATOR: SUPERVISING,
+    Role.DIVISION_PRESIDENT: SUPERVISING,
+    Role.COURT_PRESIDENT: SUPERVISING,
     Role.CITIZEN: (),
 }
-DEFAULT_LINKS: tuple[Link, ...] = (MAP, API_DOCS)
+DEFAULT_LINKS: tuple[Link, ...] = (MY_MATTERS, MAP, API_DOCS)
 
 
 def links_for(role: str) -> tuple[Link, ...]:
