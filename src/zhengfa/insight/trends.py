@@ -14,10 +14,13 @@ surveillance (Noufaily et al. 2013, *Statistics in Medicine* 32:1206-1222; R pac
    coefficients keeps sparse series (blocks of zeros) finite.
 3. Past outbreaks down-weighted: observations whose standardised Anscombe residual exceeds
    ``reweight_threshold`` get weight ∝ residual⁻², and the model is refitted.
-4. Predictive distribution of this week's count: negative binomial with mean μ and variance
-   φμ (φ = Pearson overdispersion, at least 1; Poisson when φ = 1), integrated over the
-   estimation uncertainty of log μ ~ N(η̂, se²) by Gauss-Hermite quadrature. A series whose
-   whole baseline is zero gets the Jeffreys (Gamma(½, n)) Poisson-gamma predictive instead.
+4. Predictive distribution of this week's count: negative binomial with the fitted mean μ
+   and variance μ + μ²/k (k by moments over every baseline week; Poisson when there is no
+   excess variance), integrated over the estimation uncertainty of log μ ~ N(η̂, se²)
+   (se from the quasi-Poisson fit) by Gauss-Hermite quadrature. A series whose whole
+   baseline is zero gets the Jeffreys (Gamma(½, n)) Poisson-gamma predictive instead.
+   (Noufaily's φμ variance understated the high season of seasonal negative binomial
+   histories and doubled false alarms there; see docs/insight.md.)
 5. p-value P(Y ≥ y) from that predictive; the alarm rule is p ≤ level, which is the same as
    count > upper bound, the (1 - level) quantile of the predictive.
 6. False alarms across many series: ``Control.FDR`` (default) applies Benjamini-Hochberg at
