@@ -250,7 +250,7 @@ def check_role_scope(role: str, *, unit: Unit | None, region_code: str | None) -
 def _check_unit_fits(role: str, unit: Unit | None) -> None:
     allowed = ROLE_UNIT_KINDS.get(role)
     if unit is None:
-        kinds = ", ".join(sorted(allowed)) if allowed else _("any unit")
+        kinds = ", ".join(sorted(allowed)) if allowed else _("任意单位 any unit")
         raise ValidationError(
             {
                 "unit": _("角色 %(role)s 需要所属单位 needs a unit (%(kinds)s)")

@@ -26,19 +26,6 @@ class ImportResult:
     updated: int
 
 
-def audit(
-    *,
-    actor: User | None,
-    action: str,
-    subject: models.Model | None = None,
-    old: dict[str, Any] | None = None,
-    new: dict[str, Any] | None = None,
-    reason: str = "",
-) -> None:
-    """One audit row for an org change, through the audit app's single entry point."""
-    audit_record(actor=actor, action=action, subject=subject, old=old, new=new, reason=reason)
-
-
 @transaction.atomic
 def divisions_import(*, actor: User | None, rows: list[dict[str, str]]) -> ImportResult:
     """Create new regions and rename existing ones; refuse the whole file on any bad row."""
@@ -52,13 +39,13 @@ def divisions_import(*, actor: User | None, rows: list[dict[str, str]]) -> Impor
     )
     new = [r for r in checked if r.code not in names]
     renamed = [r for r in checked if r.code in names and names[r.code] != r.name]
-    for row in new:  # parents first: each insert can see the row above it
-        Region.objects.create(
-            code=row.code, name=row.name, level=row.level, parent_id=row.parent_code
-        )
+    Region.objects.bulk_create(  # parents first, as check_divisions orders them
+        [Region(code=r.code, name=r.name, level=r.level, parent_id=r.parent_code) for r in new],
+        batch_size=500,
+    )
     for row in renamed:
         Region.objects.filter(code=row.code).update(name=row.name)
-    audit(
+    audit_record(
         actor=actor,
         action="org.divisions_import",
         old={"names": {r.code: names[r.code] for r in renamed}},
@@ -88,7 +75,7 @@ def grids_import(*, actor: User | None, features: list[Any]) -> ImportResult:
         ["name", "region", "geometry", "centroid_lon", "centroid_lat", "area_km2"],
         batch_size=500,
     )
-    audit(
+    audit_record(
         actor=actor,
         action="org.grids_import",
         old={"grids": {g.code: _grid_summary(before[g.code]) for g in changed}},
@@ -126,13 +113,13 @@ def user_create(
         is_staff=is_staff or role == Role.PLATFORM_ADMIN,
     )
     user.is_superuser = role == Role.PLATFORM_ADMIN
+    user.full_clean(exclude=["password"])  # before hashing: argon2 is slow by design
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean()
     user.save()
-    audit(actor=actor, action="org.user_create", subject=user, new=_snapshot(user))
+    audit_record(actor=actor, action="org.user_create", subject=user, new=_snapshot(user))
     return user
 
 
@@ -167,7 +154,7 @@ def record_save(*, actor: User, obj: models.Model, reason: str = "") -> None:
     obj.save()
     old, new = model_diff(before, _snapshot(obj))
     verb = "change" if before is not None else "create"
-    audit(
+    audit_record(
         actor=actor,
         action=f"{obj._meta.label_lower}.{verb}",
         subject=obj,
@@ -180,7 +167,7 @@ def record_save(*, actor: User, obj: models.Model, reason: str = "") -> None:
 @transaction.atomic
 def record_delete(*, actor: User, obj: models.Model, reason: str = "") -> None:
     """Delete one org record by hand (the admin); the audit row keeps its last values."""
-    audit(
+    audit_record(
         actor=actor,
         action=f"{obj._meta.label_lower}.delete",
         subject=obj,

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from faker import Faker
 
+from zhengfa.audit.services import audit_record
 from zhengfa.org.demo.geography import (
     Division,
     PlannedGrid,
@@ -31,7 +32,6 @@ from zhengfa.org.geo import area_km2, to_geojson
 from zhengfa.org.importers import LEVEL_ORDER
 from zhengfa.org.models import Grid, PoliceBeat, Region, Unit, User
 from zhengfa.org.roles import Role
-from zhengfa.org.services import audit
 
 GRIDS_PER_BEAT = 6  # a police beat (警格) covers a handful of neighbouring grids
 BATCH = 1000
@@ -89,7 +89,7 @@ def demo_city_build(
     city = DemoCity(
         seed, scale, _counts(regions, units, people, beats, grids), planned_fingerprint(grids)
     )
-    audit(
+    audit_record(
         actor=actor,
         action="org.demo_build",
         new={"seed": seed, "scale": scale, "counts": city.counts, "fingerprint": city.fingerprint},

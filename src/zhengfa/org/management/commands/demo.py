@@ -58,12 +58,12 @@ class Command(BaseCommand):
                     actor=None, seed=seed, scale=scale, progress=RichProgress(bars)
                 )
         except DemoRefused as e:
-            raise CommandError(_first_error(e), returncode=2) from e
+            raise CommandError(_message(e), returncode=2) from e
         counts = ", ".join(f"{k} {v}" for k, v in city.counts.items())
         console.print(f"演示城市已建成 demo city built (seed {seed}, scale {scale}): {counts}")
 
 
-def _first_error(error: DemoRefused) -> str:
+def _message(error: DemoRefused) -> str:
     return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
 
 
