@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.api.conftest import PASSWORD, World, square
 from zhengfa.audit.models import AuditEntry
-from zhengfa.org.models import ApiToken, Grid
+from zhengfa.org.models import ApiToken, Grid, Unit
 from zhengfa.org.roles import Role
 
 PROBLEM = "application/problem+json"
@@ -185,3 +185,19 @@ def test_grid_list_is_gzipped_for_clients_that_accept_it(world: World) -> None:
     assert response["Content-Encoding"] == "gzip"
     body = json.loads(gzip.decompress(response.content))
     assert len(body["features"]) == 2
+
+
+def test_unit_list_query_count_does_not_grow_with_units(world: World) -> None:
+    client = world.client_for(Role.PLATFORM_ADMIN)
+    client.get("/api/v1/units")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/units")
+    parent = Unit.objects.get(code="C230402")
+    for n in range(10):
+        Unit.objects.create(
+            code=f"X{n}", name="x", kind="court", level="county", region_id="230402", parent=parent
+        )
+    with CaptureQueriesContext(connection) as many:
+        _, units = get_json(client, "/api/v1/units")
+    assert {"X0", "X9"} <= {u["code"] for u in units}
+    assert len(many) == len(few)
