@@ -219,3 +219,35 @@ def test_logins_and_failed_logins_are_audited(city: City) -> None:
     assert "wrong-password" not in failed.personal + failed.new_json
     assert open_personal(failed.personal, None)["username"] == "judge"
     assert verify_log().intact
+
+
+def test_rows_cannot_be_written_around_the_service(city: City) -> None:
+    entry = _record(actor=city.judge, action="a.b", subject=city.court)
+    forged = AuditEntry(
+        shard=entry.shard,
+        seq=2,
+        created_at=entry.created_at,
+        action="a.forged",
+        prev_hash=entry.row_hash,
+        row_hash="f" * 64,
+    )
+    with pytest.raises(AppendOnlyError, match="audit_record"):
+        forged.save()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.bulk_create([forged])
+    assert AuditEntry.objects.count() == 1
+    assert verify_log().intact
+
+
+def test_personal_data_of_an_erased_person_cannot_be_recorded(city: City) -> None:
+    from zhengfa.pii.envelope import PersonalDataErased
+    from zhengfa.pii.services import person_create, person_erase_key
+
+    person = person_create(actor=city.judge, name="张三", id_number=VALID_ID)
+    person = person_erase_key(actor=city.admin, person=person, reason="PIPL Art. 47")
+    count = AuditEntry.objects.count()
+    with pytest.raises(PersonalDataErased):
+        _record(
+            actor=city.judge, action="a.b", subject=person, personal={"name": "张三"}, person=person
+        )
+    assert AuditEntry.objects.count() == count

@@ -10,10 +10,12 @@ with an HMAC key the database does not hold. See docs/adr/0001-audit-chain.md.
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from typing import Any, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from zhengfa.audit.chain import row_hash
 
 GENESIS_HASH = "0" * 64
 
@@ -22,7 +24,10 @@ class AppendOnlyError(RuntimeError):
     """Audit rows and checkpoints are never changed or removed."""
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
+M = TypeVar("M", bound=models.Model)
+
+
+class AppendOnlyQuerySet(models.QuerySet[M]):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError(f"{self.model.__name__} rows are append-only: update refused")
 
@@ -32,10 +37,12 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
     def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
         raise AppendOnlyError(f"{self.model.__name__} rows are append-only: update refused")
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[M]:
+        # Rows enter one at a time through their service, which links them into a chain.
+        raise AppendOnlyError(f"{self.model.__name__} rows are written one by one by a service")
+
 
 class AppendOnlyModel(models.Model):
-    objects: ClassVar[Any] = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         abstract = True
 
@@ -85,6 +92,8 @@ class AuditEntry(AppendOnlyModel):
     prev_hash = models.CharField(max_length=64)
     row_hash = models.CharField(max_length=64)
 
+    objects = AppendOnlyQuerySet["AuditEntry"].as_manager()
+
     class Meta:
         verbose_name = _("审计记录 audit entry")
         verbose_name_plural = _("审计记录 audit entries")
@@ -100,6 +109,11 @@ class AuditEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.action} {self.subject_type}:{self.subject_id} ({self.shard}/{self.seq})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and self.row_hash != row_hash(self):
+            raise AppendOnlyError("write audit rows with zhengfa.audit.services.audit_record")
+        super().save(*args, **kwargs)
 
     @property
     def old(self) -> dict[str, Any]:
@@ -121,6 +135,8 @@ class Checkpoint(AppendOnlyModel):
     prev_signature = models.CharField(max_length=64)
     key_fingerprint = models.CharField(max_length=16)
     signature = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet["Checkpoint"].as_manager()
 
     class Meta:
         verbose_name = _("签名检查点 signed checkpoint")
