@@ -86,7 +86,8 @@ def matter_open(
             opened_at=opened_at,
             enterprise_related=enterprise_related,
         )
-        _check_in_scope(actor, matter)
+        if actor is not None:  # None is the system: a public intake, a console command
+            _check_in_scope(actor, matter)
         Participant.objects.bulk_create(
             [Participant(matter=matter, user=p) for p in {p.pk: p for p in participants}.values()]
         )
