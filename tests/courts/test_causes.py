@@ -70,7 +70,8 @@ def test_the_shipped_catalogues_are_loaded_with_their_dates_and_trust() -> None:
         ("civil", date(2021, 1, 1), "2020修正"),
         ("civil", date(2025, 12, 31), "2020修正"),
         ("civil", date(2026, 1, 1), None),  # the 2025 catalogue is not available
-        ("criminal", date(2024, 2, 29), None),
+        ("criminal", date(2021, 2, 28), None),
+        ("criminal", date(2021, 3, 1), "补充规定（八）后，483个罪名"),  # lead's decision
         ("criminal", date(2024, 3, 1), "补充规定（八）后，483个罪名"),
         ("criminal", date(2030, 6, 1), "补充规定（八）后，483个罪名"),
         ("administrative", date(2021, 1, 1), "2020暂行规定"),
