@@ -53,6 +53,7 @@ from zhengfa.org.models import Region, RegionLevel, Unit, UnitKind, User  # noqa
 from zhengfa.org.roles import Role  # noqa: E402
 
 SH = ZoneInfo("Asia/Shanghai")
+SPREAD_DAYS = 900
 STAGES = ("serve", "trial", "closed")
 BENCH = register(
     Kind(
@@ -175,9 +176,12 @@ def _spiff(cases: int) -> float:
 
 
 def _load_open_matters(court: Unit, judge: User, n: int, now: datetime) -> int:
-    """``n`` open matters with running six-month clocks started over the last 180 days, in
-    bulk (COPY on PostgreSQL). Returns how many are due for a look today."""
-    starts = np.datetime64(now.date() - timedelta(days=185)) + np.arange(n) % 180
+    """``n`` open matters with running six-month clocks started evenly over the last
+    ``SPREAD_DAYS`` days, in bulk (COPY on PostgreSQL); the thresholds of earlier days count
+    as done. Returns how many are due for a look today (a few thousand per million)."""
+    starts = (
+        np.datetime64(now.date() - timedelta(days=SPREAD_DAYS + 5)) + np.arange(n) % SPREAD_DAYS
+    )
     due = due_dates(
         starts.astype("datetime64[D]"),
         np.full(n, KIND_MONTHS_CIVIL, np.int8),

@@ -87,7 +87,8 @@ def _act(clocks: list[Clock], at: datetime) -> SweepResult:
         fired[clock_id].add(threshold)
     result = SweepResult(clocks=len(clocks))
     warnings: list[Warning] = []
-    notices = []
+    notices: list[Notice] = []
+    overdue: list[Clock] = []
     for clock in clocks:
         reached = [
             t
@@ -101,22 +102,16 @@ def _act(clocks: list[Clock], at: datetime) -> SweepResult:
         ]
         fired[clock.pk].update(reached)
         if tightest == OVERDUE:
-            result.overdue += 1
-            notices += _overdue(clock, at)
+            overdue.append(clock)
         elif tightest is not None and _recipient(clock) is not None:
-            notices.append(
-                build(
-                    _recipient(clock),
-                    _warning_subject(clock, tightest),
-                    _warning_body(clock),
-                    clock.matter,
-                )
-            )
+            subject = _warning_subject(clock, tightest)
+            notices.append(build(_recipient(clock), subject, _warning_body(clock), clock.matter))
         clock.next_alert_at = next_alert(clock, fired[clock.pk])
     Warning.objects.bulk_create(warnings)
+    notices += Escalation(at).run(overdue)
     Notice.objects.bulk_create(notices)
     Clock.objects.bulk_update(clocks, ["next_alert_at"])
-    result.warnings, result.notices = len(warnings), len(notices)
+    result.warnings, result.notices, result.overdue = len(warnings), len(notices), len(overdue)
     return result
 
 
@@ -132,51 +127,84 @@ def _warning_body(clock: Clock) -> str:
     return f"{clock.label}: {clock.due_on:%Y-%m-%d} ({clock.due_at:%H:%M})"
 
 
-def _overdue(clock: Clock, at: datetime) -> list[Any]:
-    """Accountability (who held it, how long, which step) and escalation one level up."""
-    matter = clock.matter
-    holder = _recipient(clock)
-    above = ladder.superior(holder, matter.unit) if holder is not None else None
-    holding = (
-        Holding.objects.filter(matter=matter, holder=holder).order_by("-since").first()
-        if holder is not None
-        else None
-    )
-    since = holding.since if holding else matter.opened_at
-    record = Accountability.objects.create(
-        matter=matter,
-        clock=clock,
-        holder=holder,
-        held_since=since,
-        held_days=max((at - since).days, 0),
-        step=clock.label[:120],
-        due_at=clock.due_at,
-        recorded_at=at,
-        escalated_to=above,
-    )
-    if above is not None and clock.purpose != "approval":
-        Matter.objects.filter(pk=matter.pk).update(escalated_to=above)
-    MatterEvent.objects.create(
-        matter=matter,
-        kind=MatterEventKind.ESCALATED,
-        at=at,
-        note=f"{clock.label} overdue; escalated to {above or '—'}",
-    )
-    audit(
-        actor=None,
-        action="matter.escalate",
-        subject=matter,
-        new={
-            "clock": clock.pk,
-            "holder": getattr(holder, "pk", None),
-            "escalated_to": getattr(above, "pk", None),
-            "accountability": record.pk,
-        },
-        reason=f"逾期 overdue: {clock.label}",
-    )
-    subject = f"已逾期 Overdue: {matter.title}"
-    body = f"{clock.label}: {clock.due_on:%Y-%m-%d}"
-    return [build(person, subject, body, matter) for person in (holder, above) if person]
+class Escalation:
+    """Overdue clocks of one batch: an accountability record each (who held it, since
+    when, which step slipped), the matter escalated to the person above the holder, a
+    timeline entry, notices to both, and one audit row for the batch."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+        self.superiors: dict[tuple[int | None, int], Any] = {}
+
+    def above(self, holder: Any, matter: Matter) -> Any:
+        key = (getattr(holder, "pk", None), matter.unit_id)
+        if key not in self.superiors:
+            found = ladder.superior(holder, matter.unit) if holder is not None else None
+            self.superiors[key] = found
+        return self.superiors[key]
+
+    def run(self, clocks: list[Clock]) -> list[Notice]:
+        if not clocks:
+            return []
+        since = self._held_since(clocks)
+        records, events, notices = [], [], []
+        for clock in clocks:
+            holder, matter = _recipient(clock), clock.matter
+            above = self.above(holder, matter)
+            start = since.get((matter.pk, getattr(holder, "pk", None)), matter.opened_at)
+            records.append(self._record(clock, holder, above, start))
+            events.append(
+                MatterEvent(
+                    matter=matter,
+                    kind=MatterEventKind.ESCALATED,
+                    at=self.at,
+                    note=f"{clock.label} overdue; escalated to {above or '—'}",
+                )
+            )
+            subject = f"已逾期 Overdue: {matter.title}"
+            body = f"{clock.label}: {clock.due_on:%Y-%m-%d}"
+            notices += [build(p, subject, body, matter) for p in (holder, above) if p]
+        Accountability.objects.bulk_create(records)
+        MatterEvent.objects.bulk_create(events)
+        self._escalate(clocks)
+        audit(
+            actor=None,
+            action="matter.escalate",
+            subject_type="flow.sweep",
+            subject_id=self.at.isoformat(),
+            new={"matters": [c.matter_id for c in clocks], "clocks": [c.pk for c in clocks]},
+            reason=f"逾期 overdue: {len(clocks)} clock(s)",
+        )
+        return notices
+
+    def _held_since(self, clocks: list[Clock]) -> dict[tuple[int, int | None], datetime]:
+        since: dict[tuple[int, int | None], datetime] = {}
+        rows = Holding.objects.filter(matter__in=[c.matter_id for c in clocks]).order_by("since")
+        for matter_id, holder_id, started in rows.values_list("matter_id", "holder_id", "since"):
+            since[(matter_id, holder_id)] = started  # the latest holding wins
+        return since
+
+    def _record(self, clock: Clock, holder: Any, above: Any, since: datetime) -> Accountability:
+        return Accountability(
+            matter=clock.matter,
+            clock=clock,
+            holder=holder,
+            held_since=since,
+            held_days=max((self.at - since).days, 0),
+            step=clock.label[:120],
+            due_at=clock.due_at,
+            recorded_at=self.at,
+            escalated_to=above,
+        )
+
+    def _escalate(self, clocks: list[Clock]) -> None:
+        by_superior: dict[int, list[int]] = defaultdict(list)
+        for clock in clocks:
+            above = self.above(_recipient(clock), clock.matter)
+            if above is not None and clock.purpose != "approval":
+                by_superior[above.pk].append(clock.matter_id)
+        for superior_id, matter_ids in by_superior.items():
+            Matter.objects.filter(pk__in=matter_ids).update(escalated_to_id=superior_id)
 
 
 class Worker:
