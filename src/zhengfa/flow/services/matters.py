@@ -86,11 +86,13 @@ def matter_open(
             opened_at=opened_at,
             enterprise_related=enterprise_related,
         )
-        if actor is not None:  # None is the system: a public intake, a console command
-            _check_in_scope(actor, matter)
+        # Participants first: a grid worker or citizen opening a matter is in its scope
+        # only as a participant.
         Participant.objects.bulk_create(
             [Participant(matter=matter, user=p) for p in {p.pk: p for p in participants}.values()]
         )
+        if actor is not None:  # None is the system: a public intake, a console command
+            _check_in_scope(actor, matter)
         if owner is not None:
             Holding.objects.create(matter=matter, holder=owner, since=opened_at)
         MatterEvent.objects.create(
