@@ -1,3 +1,5 @@
+"""Disputes: "1+4+N" dispute resolution, the three ways to mediate (三调), letters and visits."""
+
 from __future__ import annotations
 
 from django.apps import AppConfig
@@ -7,3 +9,6 @@ class DisputesConfig(AppConfig):
     name = "zhengfa.disputes"
     label = "disputes"
     verbose_name = "矛盾纠纷 Disputes"
+
+    def ready(self) -> None:
+        from zhengfa.disputes import flows  # noqa: F401  (registers the kinds of matter)

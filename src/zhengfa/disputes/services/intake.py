@@ -1,0 +1,351 @@
+"""Intake: a grid worker in the field, a citizen through the portal, the centre's desk.
+
+Everything is checked before anything is written — the place (a grid, or a point inside
+one), the category, the parties, every photo — and the whole report is one transaction:
+a bad photo or a bad party leaves no dispute, no person and no file behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from PIL import Image, UnidentifiedImageError
+from shapely.geometry import Point
+
+from zhengfa.disputes.flows import DISPUTE_KIND
+from zhengfa.disputes.models import (
+    Channel,
+    Dispute,
+    DisputeCategory,
+    DisputeParty,
+    DisputePhoto,
+    PartySide,
+    Severity,
+)
+from zhengfa.disputes.organisations import intake_centre
+from zhengfa.disputes.services.common import record
+from zhengfa.flow.common import invalid, now
+from zhengfa.flow.services.matters import matter_open
+from zhengfa.org.geo import polygon_from_geojson
+from zhengfa.org.models import Grid
+from zhengfa.org.roles import Role
+from zhengfa.pii.models import Person
+from zhengfa.pii.selectors import person_find_by_id_number
+from zhengfa.pii.services import person_create
+
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000  # decompression-bomb guard: 40 megapixels
+PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+MAX_PHOTOS = 9
+NEAR_DEGREES = 0.2  # grids whose centroid lies this close are tested for containment
+
+CHANNEL_ROLES: dict[str, tuple[str, ...]] = {
+    Channel.GRID: (Role.GRID_WORKER,),
+    Channel.PORTAL: (Role.CITIZEN,),
+    Channel.DESK: (Role.CENTRE_OPERATOR, Role.MEDIATOR, Role.DEPT_LIAISON),
+}
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    name: str
+    side: str = PartySide.APPLICANT
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class PhotoInput:
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class CheckedPhoto:
+    name: str
+    content: bytes
+    content_type: str
+    width: int
+    height: int
+    sha256: str
+
+
+def dispute_report(
+    *,
+    actor: Any,
+    category: str,
+    severity: str,
+    description: str,
+    grid_code: str = "",
+    lon: float | None = None,
+    lat: float | None = None,
+    amount: Decimal | str | None = None,
+    parties: Sequence[PartyInput] = (),
+    photos: Sequence[PhotoInput] = (),
+    channel: str = Channel.PORTAL,
+    title: str = "",
+) -> Dispute:
+    """Register a dispute where it happened. Grid and desk reports are routed at once by the
+    rules (``dispute_route``); portal reports wait for the centre to route them."""
+    _check_channel(actor, channel)
+    found = _category(category)
+    grid = _place(grid_code, lon, lat)
+    clean = _check_fields(severity, description, amount, channel, parties)
+    checked = [photo_check(p, f"photos[{i}]") for i, p in enumerate(photos)]
+    if len(checked) > MAX_PHOTOS:
+        raise invalid("photos", f"at most {MAX_PHOTOS} photos per report")
+    centre = intake_centre(grid.region_id)
+    if centre is None:
+        raise invalid("grid", f"no governance centre covers {grid.region_id}")
+    with files_removed_on_failure() as stored, transaction.atomic():
+        matter = matter_open(
+            actor=actor,
+            kind=DISPUTE_KIND,
+            title=(title or f"{found.name}: {description}")[:200],
+            region_code=grid.region_id,
+            unit=centre,
+            grid=grid,
+            participants=[actor] if actor.role in (Role.GRID_WORKER, Role.CITIZEN) else [],
+        )
+        dispute = Dispute.objects.create(
+            matter=matter,
+            category=found,
+            severity=severity,
+            amount=clean,
+            description=description.strip(),
+            channel=channel,
+            reported_by=actor,
+            reported_at=matter.opened_at,
+            lon=lon if lon is not None else grid.centroid_lon,
+            lat=lat if lat is not None else grid.centroid_lat,
+        )
+        for index, party in enumerate(parties):
+            _add_party(actor, dispute, party, f"parties[{index}]")
+        for photo in checked:
+            _store_photo(actor, dispute, photo, stored)
+        record(
+            actor=actor,
+            action="report",
+            subject=dispute,
+            new={
+                "channel": channel,
+                "category": found.code,
+                "severity": severity,
+                "grid": grid.code,
+                "parties": len(parties),
+                "photos": len(checked),
+            },
+        )
+        if channel != Channel.PORTAL:
+            from zhengfa.disputes.services.routing import dispute_route
+
+            dispute_route(actor=actor, dispute=dispute)
+    return dispute
+
+
+def _check_channel(actor: Any, channel: str) -> None:
+    if channel not in CHANNEL_ROLES:
+        raise invalid(
+            "channel", f"unknown channel {channel!r}; accepted: {', '.join(Channel.values)}"
+        )
+    roles = CHANNEL_ROLES[channel]
+    if actor is None or not actor.is_authenticated or actor.role not in roles:
+        raise PermissionDenied(f"the {channel} channel is for {', '.join(roles)}")
+
+
+def _category(code: str) -> DisputeCategory:
+    found = DisputeCategory.objects.filter(code=code, active=True).first()
+    if found is None:
+        accepted = ", ".join(
+            DisputeCategory.objects.filter(active=True).values_list("code", flat=True)
+        )
+        raise invalid("category", f"unknown category {code!r}; accepted: {accepted}")
+    return found
+
+
+def _place(grid_code: str, lon: float | None, lat: float | None) -> Grid:
+    """The grid named, or the grid containing the point picked on the map."""
+    if grid_code:
+        grid = Grid.objects.filter(code=grid_code).first()
+        if grid is None:
+            raise invalid(
+                "grid", f"unknown grid {grid_code!r}; accepted: a grid code such as 230402001001001"
+            )
+        return grid
+    if lon is None or lat is None:
+        raise invalid(
+            "location", "a grid code, or a point (lon, lat) picked on the map, is required"
+        )
+    grid = grid_at(lon, lat)
+    if grid is None:
+        raise invalid(
+            "location", f"the point ({lon:.5f}, {lat:.5f}) lies outside every grid of the city"
+        )
+    return grid
+
+
+def grid_at(lon: float, lat: float) -> Grid | None:
+    point = Point(lon, lat)
+    near = Grid.objects.filter(
+        centroid_lon__range=(lon - NEAR_DEGREES, lon + NEAR_DEGREES),
+        centroid_lat__range=(lat - NEAR_DEGREES, lat + NEAR_DEGREES),
+    )
+    return next((g for g in near if polygon_from_geojson(g.geometry).covers(point)), None)
+
+
+def _check_fields(
+    severity: str,
+    description: str,
+    amount: Decimal | str | None,
+    channel: str,
+    parties: Sequence[PartyInput],
+) -> Decimal | None:
+    if severity not in Severity.values:
+        raise invalid(
+            "severity", f"unknown severity {severity!r}; accepted: {', '.join(Severity.values)}"
+        )
+    if not description.strip() or len(description) > 4000:
+        raise invalid("description", "a description is required (1–4000 characters)")
+    if channel == Channel.GRID and not parties:
+        raise invalid("parties", "a grid report names at least one party")
+    for index, party in enumerate(parties):
+        if party.side not in PartySide.values:
+            raise invalid(f"parties[{index}].side", f"accepted: {', '.join(PartySide.values)}")
+    return parse_amount(amount)
+
+
+def parse_amount(amount: Decimal | str | None) -> Decimal | None:
+    if amount is None or amount == "":
+        return None
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        raise invalid(
+            "amount", f"{amount!r} is not an amount; accepted: yuan, e.g. 12000.50"
+        ) from None
+    if not value.is_finite() or value < 0 or value >= Decimal("1e12"):
+        raise invalid("amount", "accepted: a non-negative amount in yuan below one trillion")
+    return value.quantize(Decimal("0.01"))
+
+
+def photo_check(photo: PhotoInput, field: str = "photo") -> CheckedPhoto:
+    """A real JPEG, PNG or WebP image of at most 8 MB: the bytes are decoded, not trusted
+    for their name or declared type."""
+    size = len(photo.content)
+    if size == 0 or size > PHOTO_MAX_BYTES:
+        raise invalid(
+            field,
+            f"{photo.name}: {size} bytes; accepted: 1 byte to {PHOTO_MAX_BYTES // 1024 // 1024} MB",
+        )
+    try:
+        with Image.open(io.BytesIO(photo.content)) as image:
+            kind, (width, height) = image.format, image.size
+            if width * height > PHOTO_MAX_PIXELS:
+                raise invalid(field, f"{photo.name}: {width}×{height} pixels is too large")
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise invalid(field, f"{photo.name} is not an image; accepted: JPEG, PNG or WebP") from None
+    if kind not in PHOTO_FORMATS:
+        raise invalid(field, f"{photo.name} is a {kind} image; accepted: JPEG, PNG or WebP")
+    digest = hashlib.sha256(photo.content).hexdigest()
+    return CheckedPhoto(photo.name, photo.content, PHOTO_FORMATS[kind], width, height, digest)
+
+
+def _store_photo(actor: Any, dispute: Dispute, photo: CheckedPhoto, stored: list[str]) -> None:
+    extension = photo.content_type.rsplit("/", 1)[-1].replace("jpeg", "jpg")
+    row = DisputePhoto(
+        dispute=dispute,
+        content_type=photo.content_type,
+        size=len(photo.content),
+        width=photo.width,
+        height=photo.height,
+        sha256=photo.sha256,
+        uploaded_by=actor,
+        uploaded_at=now(),
+    )
+    row.image.save(f"{photo.sha256[:16]}.{extension}", ContentFile(photo.content), save=False)
+    stored.append(str(row.image.name))
+    row.save()
+
+
+@contextmanager
+def files_removed_on_failure() -> Iterator[list[str]]:
+    """Files are written before the transaction commits; if it fails they are removed, so
+    a refused report leaves no file behind either."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+def _add_party(actor: Any, dispute: Dispute, party: PartyInput, field: str) -> DisputeParty:
+    try:
+        person = _person(actor, dispute, party)
+    except ValidationError as exc:
+        raise ValidationError({f"{field}.{k}": v for k, v in exc.message_dict.items()}) from exc
+    return DisputeParty.objects.create(dispute=dispute, person=person, side=party.side)
+
+
+def _person(actor: Any, dispute: Dispute, party: PartyInput) -> Person:
+    if party.id_number.strip():
+        known = person_find_by_id_number(actor=actor, id_number=party.id_number)
+        if known is not None:
+            return known
+    return person_create(
+        actor=actor,
+        name=party.name,
+        id_number=party.id_number,
+        phone=party.phone,
+        address=party.address,
+        region_code=dispute.matter.region_id,
+    )
+
+
+def dispute_party_add(*, actor: Any, dispute: Dispute, party: PartyInput) -> DisputeParty:
+    """Add a party after intake (a portal report names none; the centre adds them)."""
+    if party.side not in PartySide.values:
+        raise invalid("side", f"accepted: {', '.join(PartySide.values)}")
+    with transaction.atomic():
+        if not Dispute.objects.for_user(actor, "change").filter(pk=dispute.pk).exists():
+            raise PermissionDenied("this dispute is outside your jurisdiction")
+        added = _add_party(actor, dispute, party, "party")
+        record(
+            actor=actor,
+            action="party_add",
+            subject=dispute,
+            new={"side": party.side, "person": added.person_id},
+        )
+    return added
+
+
+def photos_store(
+    *, actor: Any, dispute: Dispute, photos: Sequence[PhotoInput]
+) -> list[DisputePhoto]:
+    """Add photos to a dispute in scope; all are checked before any is stored."""
+    checked = [photo_check(p, f"photos[{i}]") for i, p in enumerate(photos)]
+    with files_removed_on_failure() as stored, transaction.atomic():
+        if not Dispute.objects.for_user(actor, "change").filter(pk=dispute.pk).exists():
+            raise PermissionDenied("this dispute is outside your jurisdiction")
+        for photo in checked:
+            _store_photo(actor, dispute, photo, stored)
+        record(
+            actor=actor,
+            action="photos_add",
+            subject=dispute,
+            new={"photos": [p.sha256 for p in checked]},
+        )
+    return list(dispute.photos.filter(image__in=stored))
