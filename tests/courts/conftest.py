@@ -3,7 +3,9 @@ catalogue administration, who must be refused and change nothing)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -11,6 +13,9 @@ from zhengfa.audit.models import AuditEntry
 from zhengfa.courts.models import Cause, CauseCatalogue
 from zhengfa.org.models import Region, RegionLevel, Unit, UnitKind, User
 from zhengfa.org.roles import Role
+
+if TYPE_CHECKING:
+    from tests.courts.world import Courts
 
 
 @dataclass
@@ -46,3 +51,20 @@ def db_state() -> tuple[list[tuple[object, ...]], int, int]:
         )
     )
     return catalogues, Cause.objects.count(), AuditEntry.objects.count()
+
+
+@pytest.fixture
+def courts(db: None, settings: Any) -> Iterator[Courts]:
+    """The court system; afterwards every clock is replayed through the legal clock and must
+    equal what is stored (as in the flow engine's own tests)."""
+    from tests.courts.world import build_courts
+    from zhengfa.flow import clocks as legal
+    from zhengfa.flow.models import Clock
+    from zhengfa.flow.notices import MemorySmsBackend
+
+    settings.SMS_BACKEND = "zhengfa.flow.notices.MemorySmsBackend"
+    MemorySmsBackend.outbox = []
+    yield build_courts()
+    for clock in Clock.objects.prefetch_related("events"):
+        value = legal.replay(clock, clock.events.all())
+        assert (clock.due_on, clock.due_at) == (value.due_on, value.due_at), clock

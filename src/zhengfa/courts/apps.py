@@ -7,3 +7,6 @@ class CourtsConfig(AppConfig):
     name = "zhengfa.courts"
     label = "courts"
     verbose_name = "法院 Courts"
+
+    def ready(self) -> None:
+        from zhengfa.courts import flows  # noqa: F401  (registers the courts' matter kinds)
