@@ -7,17 +7,20 @@ from django.urls import include, path
 
 from zhengfa.api import api
 from zhengfa.courts.api import router as courts_router
+from zhengfa.disputes.api import router as disputes_router
 from zhengfa.flow.api import router as flow_router
 from zhengfa.org.api import router as org_router
 
 api.add_router("/", org_router)
 api.add_router("/flow/", flow_router)
 api.add_router("/courts/", courts_router)
+api.add_router("/disputes/", disputes_router)
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("flow/", include("zhengfa.flow.urls")),
+    path("disputes/", include("zhengfa.disputes.urls")),
     path("", include("zhengfa.web.urls")),
     path("admin/", admin.site.urls),
 ]
