@@ -1,3 +1,5 @@
+"""Hazards: inspection campaigns, rectification on the clock (隐患不过夜), the risk ledger."""
+
 from __future__ import annotations
 
 from django.apps import AppConfig
@@ -7,3 +9,6 @@ class HazardsConfig(AppConfig):
     name = "zhengfa.hazards"
     label = "hazards"
     verbose_name = "隐患排查 Hazards"
+
+    def ready(self) -> None:
+        from zhengfa.hazards import flows  # noqa: F401  (registers the hazard kind)

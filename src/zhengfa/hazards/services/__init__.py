@@ -1,0 +1,1 @@
+"""Every write of the hazards app: campaigns, inspections and findings, rectification."""
