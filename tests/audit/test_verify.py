@@ -24,13 +24,33 @@ from zhengfa.audit.verify import ROW_FIELDS, Break, verify_log
 from zhengfa.cli import main as cli_main
 
 
+def _two_subjects_on_two_shards() -> tuple[str, str]:
+    """Subject ids fixed by name, not by database ids (sequences differ between runs)."""
+    first = "m0"
+    second = next(
+        f"m{n}"
+        for n in range(1, 100)
+        if shard_for("matter", f"m{n}", 8) != shard_for("matter", first, 8)
+    )
+    return first, second
+
+
+FIRST, SECOND = _two_subjects_on_two_shards()
+
+
 def _fill(city: City, rows_per_subject: int = 4) -> int:
-    """Rows about two subjects; returns the shard of the first subject (the court)."""
+    """Rows about two subjects on two shards; returns the first subject's shard."""
     with transaction.atomic():
         for i in range(rows_per_subject):
-            audit_record(actor=city.judge, action="case.step", subject=city.court, new={"i": i})
-            audit_record(actor=city.admin, action="unit.touch", subject=city.other_court)
-    return AuditEntry.objects.filter(subject_id=str(city.court.pk)).first().shard  # type: ignore[union-attr]
+            for actor, subject_id in ((city.judge, FIRST), (city.admin, SECOND)):
+                audit_record(
+                    actor=actor,
+                    action="matter.step",
+                    subject_type="matter",
+                    subject_id=subject_id,
+                    new={"i": i},
+                )
+    return shard_for("matter", FIRST, 8)
 
 
 def _only_break() -> Break:
@@ -47,7 +67,7 @@ def test_intact_log_verifies_and_the_command_exits_0(city: City) -> None:
     assert report.intact and report.rows == 8 and report.checkpoints == 1
     out = StringIO()
     call_command("audit", "verify", stdout=out)
-    assert "intact: 8 rows" in out.getvalue()
+    assert "intact: rows 8, shards 2, checkpoints 1" in out.getvalue()
     assert cli_main(["audit", "verify", "--json"]) == 0
 
 
@@ -208,7 +228,7 @@ def test_truncated_tables_are_caught_by_the_checkpoint(city: City) -> None:
     behind_the_back("DELETE FROM audit_auditentry")
     behind_the_back("DELETE FROM audit_shardhead")
     report = verify_log()
-    other_shard = shard_for("org.unit", str(city.other_court.pk))
+    other_shard = shard_for("matter", SECOND, 8)
     assert {(b.shard, b.problem) for b in report.breaks} == {
         (shard, "tail truncated"),
         (other_shard, "tail truncated"),

@@ -46,7 +46,7 @@ def configured_or_dev(name: str, configured: str | None, dev_default: str) -> st
 def _dev_key_file(name: str, dev_default: str) -> str:
     path = Path(settings.VAR_DIR) / "keys" / f"{name.lower()}.txt"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Write aside, then link into place: when two processes start at once exactly one
         # key wins and nobody ever reads a half-written file.
         draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")

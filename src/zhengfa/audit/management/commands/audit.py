@@ -53,7 +53,7 @@ class Command(BaseCommand):
             raise CommandError(f"audit log BROKEN: {report.breaks[0]}", returncode=BROKEN_EXIT)
 
     def _print_report(self, report: Report) -> None:
-        summary = f"{report.rows} rows in {report.shards} shards, {report.checkpoints} checkpoints"
+        summary = f"rows {report.rows}, shards {report.shards}, checkpoints {report.checkpoints}"
         if report.intact:
             self.stdout.write(self.style.SUCCESS(f"audit log intact: {summary}"))
             return
