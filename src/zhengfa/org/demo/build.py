@@ -26,6 +26,7 @@ from zhengfa.org.demo.geography import (
     planned_fingerprint,
     village_populations,
 )
+from zhengfa.org.demo.hooks import run_demo_builders
 from zhengfa.org.demo.people import PlannedPerson, demo_password, plan_people
 from zhengfa.org.demo.units import PlannedUnit, plan_units, station_of
 from zhengfa.org.geo import area_km2, to_geojson
@@ -86,9 +87,9 @@ def demo_city_build(
     user_ids = _write_people(people, unit_ids, bar)
     beats = _write_beats(divisions, grids, unit_ids, bar)
     _write_grids(grids, people, user_ids, beats, bar)
-    city = DemoCity(
-        seed, scale, _counts(regions, units, people, beats, grids), planned_fingerprint(grids)
-    )
+    counts = _counts(regions, units, people, beats, grids)
+    counts.update(run_demo_builders(seed, bar))  # the domain apps' demo history
+    city = DemoCity(seed, scale, counts, planned_fingerprint(grids))
     audit_record(
         actor=actor,
         action="org.demo_build",
