@@ -74,9 +74,7 @@ def audit_record(
     _refuse_personal("reason", reason)
     if personal:
         entry.personal = seal_personal(dict(personal), person)
-        entry.person_ref = person.pk if person is not None else None
-    elif person is not None:
-        entry.person_ref = person.pk
+    entry.person_ref = person.pk if person is not None else None
     _append(entry)
     return entry
 
