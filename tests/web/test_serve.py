@@ -27,14 +27,21 @@ def test_a_bad_port_is_refused_with_exit_2(db: None) -> None:
 def test_when_one_child_fails_the_others_are_stopped_and_its_code_returned(
     tmp_path: Path,
 ) -> None:
-    marker = tmp_path / "stopped"
+    marker, ready = tmp_path / "stopped", tmp_path / "ready"
     sleeper = (
         "import signal, sys, time, pathlib\n"
         f"def stop(*_): pathlib.Path({str(marker)!r}).write_text('term'); sys.exit(0)\n"
         "signal.signal(signal.SIGTERM, stop)\n"
+        f"pathlib.Path({str(ready)!r}).touch()\n"
         "while True: time.sleep(0.05)\n"
     )
-    supervisor = Supervisor([[sys.executable, "-c", sleeper], [sys.executable, "-c", "exit(3)"]])
+    # The failing child waits until the sleeper can take SIGTERM, so the test cannot race.
+    failing = (
+        "import pathlib, sys, time\n"
+        f"while not pathlib.Path({str(ready)!r}).exists(): time.sleep(0.05)\n"
+        "sys.exit(3)\n"
+    )
+    supervisor = Supervisor([[sys.executable, "-c", sleeper], [sys.executable, "-c", failing]])
     assert supervisor.run() == 3
     assert marker.read_text() == "term"
     assert all(child.poll() is not None for child in supervisor.children)
