@@ -20,6 +20,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("flow/", include("zhengfa.flow.urls")),
+    path("open311/v2/", include("zhengfa.portal.open311_urls")),
+    path("portal/", include("zhengfa.portal.urls")),
     path("disputes/", include("zhengfa.disputes.urls")),
     path("", include("zhengfa.web.urls")),
     path("admin/", admin.site.urls),

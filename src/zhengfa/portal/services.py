@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +25,7 @@ from zhengfa.flow.services.matters import matter_assign, matter_move, matter_ope
 from zhengfa.org.models import PoliceBeat, Region, Unit, UnitKind
 from zhengfa.org.roles import Role
 from zhengfa.pii import crypto
+from zhengfa.portal import selectors
 from zhengfa.portal.common import (
     audit,
     clean_phone,
@@ -303,10 +304,15 @@ def _pause(actor: Any, application: Application) -> None:
 
 
 def application_supply_material(
-    *, application: Application, phone: str, files: Sequence[UploadedFile], note: str = ""
+    *,
+    application: Application,
+    files: Sequence[UploadedFile],
+    note: str = "",
+    phone: str = "",
+    proof: str = "",
 ) -> Application:
     """The applicant hands in what was missing (checked by receipt number and phone)."""
-    check_applicant(application, phone)
+    check_applicant(application, phone, proof)
     _require(application, AppStatus.SUPPLEMENT)
     checked = check_uploads(files)
     if not checked and not note.strip():
@@ -421,18 +427,26 @@ def _require(application: Application, status: str) -> None:
 # --- the applicant ------------------------------------------------------------------------
 
 
-def check_applicant(application: Application, phone: str) -> None:
-    """The phone given must be the application's (the lookup's second factor)."""
+def check_applicant(application: Application, phone: str = "", proof: str = "") -> None:
+    """The caller is the applicant: the phone given is the application's (the lookup's second
+    factor), or ``proof`` is the signed token the lookup page gave after that check."""
+    if proof:
+        found = selectors.application_by_proof(proof)
+        if found is None or found.pk != application.pk:
+            raise PermissionDenied(
+                "查询已过期，请重新输入手机号 the lookup expired; enter the phone"
+            )
+        return
     normalised = clean_phone(phone)
     if application.phone_hash != phone_hash(normalised):
         raise PermissionDenied("受理编号与手机号不符 the receipt number and phone do not match")
 
 
 def application_rate(
-    *, application: Application, phone: str, stars: int, comment: str = ""
+    *, application: Application, stars: int, comment: str = "", phone: str = "", proof: str = ""
 ) -> Application:
     """The applicant rates a finished application, once."""
-    check_applicant(application, phone)
+    check_applicant(application, phone, proof)
     if application.status not in (AppStatus.DONE, AppStatus.REFUSED):
         raise invalid("stars", "办结后才能评价 accepted: after the application is finished")
     if application.rating is not None:
@@ -450,3 +464,38 @@ def application_rate(
             new={"rating": stars},
         )
     return application
+
+
+def citizen_sign_up(*, username: str, full_name: str, password: str, region_code: str) -> Any:
+    """A citizen account (role 群众, sees only their own matters)."""
+    from django.contrib.auth.password_validation import validate_password
+
+    from zhengfa.org.services import user_create
+
+    if not full_name.strip():
+        raise invalid("full_name", "请填写姓名 a name is required")
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise invalid("password", " ".join(exc.messages)) from None
+    if len(region_code) < 9 or not Region.objects.filter(code=region_code).exists():
+        raise invalid("region", "请选择乡镇街道 accepted: a township or community code")
+    with transaction.atomic():
+        return user_create(
+            actor=None,
+            username=username.strip(),
+            role=Role.CITIZEN,
+            region=region_code,
+            full_name=full_name.strip(),
+            password=password,
+        )
+
+
+def attachment_open(*, actor: Any, attachment: Attachment) -> Any:
+    """A staff member opens an applicant's file: allowed in scope, always audited."""
+    in_scope = Application.objects.for_user(actor).filter(pk=attachment.application_id)
+    if getattr(actor, "role", None) == Role.CITIZEN or not in_scope.exists():
+        raise PermissionDenied("this file is outside your jurisdiction")
+    with transaction.atomic():
+        audit(actor=actor, action="attachment.view", subject=attachment)
+    return attachment.file.open("rb")
