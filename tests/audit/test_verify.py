@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from tests.pii.fixtures import City, behind_the_back
 from zhengfa.audit.chain import row_hash_of, shard_for
@@ -267,3 +267,41 @@ def test_checkpoint_every_needs_a_positive_interval(city: City) -> None:
         call_command("audit", "checkpoint", "--every", "0")
     assert failed.value.returncode == 2
     assert Checkpoint.objects.count() == 0
+
+
+TAMPERED_VALUES: dict[str, object] = {
+    "shard": 7 if shard_for("matter", "m0", 8) != 7 else 6,
+    "seq": 99,
+    "created_at": "2020-01-01 00:00:00",
+    "actor_id": 999,
+    "actor_label": "someone-else",
+    "actor_role": "citizen",
+    "action": "matter.forged",
+    "subject_type": "org.unit",
+    "subject_id": "999",
+    "subject_label": "伪造",
+    "old_json": '{"x":1}',
+    "new_json": '{"i":99}',
+    "reason": "伪造",
+    "person_ref": 999,
+    "personal": "zf1:k1:AAAA",
+    "prev_hash": "f" * 64,
+    "row_hash": "e" * 64,
+}
+
+
+def test_the_tamper_table_names_every_stored_column() -> None:
+    assert set(TAMPERED_VALUES) == set(ROW_FIELDS)
+
+
+@pytest.mark.parametrize("column", sorted(TAMPERED_VALUES))
+def test_every_stored_column_is_covered(city: City, column: str) -> None:
+    shard = _fill(city)
+    value = TAMPERED_VALUES[column]
+    if column == "created_at" and connection.vendor == "postgresql":
+        value = "2020-01-01 00:00:00+00"
+    behind_the_back(
+        f"UPDATE audit_auditentry SET {column} = %s WHERE shard = %s AND seq = 2",  # noqa: S608
+        [value, shard],
+    )
+    assert not verify_log().intact

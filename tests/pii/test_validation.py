@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from zhengfa.pii.validation import (
     find_personal,
@@ -85,3 +87,32 @@ def test_personal_data_is_spotted_in_free_text() -> None:
     assert find_personal("案号（2026）黑0402民初123号，标的 230402199001011234 元") is None
     assert find_personal("时间戳 1738123456789") is None
     assert find_personal("sha256 ab13812345678cd") is None
+
+
+# Valid numbers built from parts: a Hegang district, a real birth date, a sequence.
+_DISTRICTS = st.sampled_from(["230402", "230403", "230404", "230405", "230406", "230407"])
+_BIRTHS = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2025, 12, 31))
+
+
+@given(district=_DISTRICTS, born=_BIRTHS, sequence=st.integers(0, 999))
+def test_any_built_number_is_valid(district: str, born: dt.date, sequence: int) -> None:
+    first17 = f"{district}{born:%Y%m%d}{sequence:03d}"
+    number = first17 + id_check_char(first17)
+    assert validate_id_number(number, today=dt.date(2026, 1, 1)) == number
+
+
+@given(
+    district=_DISTRICTS,
+    born=_BIRTHS,
+    sequence=st.integers(0, 999),
+    position=st.integers(14, 16),
+    shift=st.integers(1, 9),
+)
+def test_mod_11_2_catches_every_single_digit_error(
+    district: str, born: dt.date, sequence: int, position: int, shift: int
+) -> None:
+    first17 = f"{district}{born:%Y%m%d}{sequence:03d}"
+    number = first17 + id_check_char(first17)
+    wrong = number[:position] + str((int(number[position]) + shift) % 10) + number[position + 1 :]
+    with pytest.raises(ValidationError, match="校验码"):
+        validate_id_number(wrong, today=dt.date(2026, 1, 1))
