@@ -62,9 +62,9 @@ class CampaignQuerySet(models.QuerySet[Any]):
         if action == "change":
             if user.role not in PLANNERS:
                 return self.none()
-            return self.filter(region_id__startswith=code)
+            return self.filter(region__code__startswith=code)
         return self.filter(
-            Q(region_id__startswith=code) | Q(region_id__in=region_and_ancestors(code))
+            Q(region__code__startswith=code) | Q(region_id__in=region_and_ancestors(code))
         )
 
 
