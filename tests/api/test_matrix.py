@@ -21,6 +21,7 @@ from django.test import Client
 
 from tests.api.conftest import PASSWORD, Side, World
 from tests.courts import matrix_rows as courts_rows
+from tests.disputes import matrix_rows as disputes_rows
 from tests.flow import matrix_rows as flow_rows
 from zhengfa.api import api
 from zhengfa.org.roles import Role
@@ -115,6 +116,20 @@ EXPECTED.update(
 # The courts' reference endpoints bring their own check (tests/courts/matrix_rows.py).
 EXPECTED.update(
     {f"GET {path}": Expect("custom", check=courts_rows.check) for path in courts_rows.OPERATIONS}
+)
+EXPECTED.update(
+    {op: Expect("custom", check=courts_rows.case_check(op)) for op in courts_rows.CASE_OPERATIONS}
+)
+
+
+# The disputes endpoints bring their own checks (tests/disputes/matrix_rows.py).
+EXPECTED.update(
+    {
+        f"{method} /api/v1/disputes/{tail}": Expect(
+            "custom", check=disputes_rows.check(method, tail)
+        )
+        for method, tail in disputes_rows.OPERATIONS
+    }
 )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from zhengfa.api import ProblemError
+from zhengfa.courts.api_cases import router as cases_router
 from zhengfa.courts.casenumber import CaseNumberError, parse_case_number
 from zhengfa.courts.models import CauseKind
 from zhengfa.courts.selectors import catalogue_notice, causes_in_force, causes_of
@@ -94,3 +95,6 @@ def causes_in_force_get(request: HttpRequest, kind: CauseKind, on: date) -> Cata
         source=catalogue.source,
         causes=[CauseOut(**cause) for cause in causes],
     )
+
+
+router.add_router("", cases_router)
