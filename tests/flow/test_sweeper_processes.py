@@ -16,16 +16,20 @@ from django.db.models import Count
 from django.utils import timezone
 
 from tests.flow.conftest import World
+from zhengfa.flow import clocks as legal
 from zhengfa.flow.models import Clock, ClockState, Matter, Warning
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 DAY = 86400
-REACHED = {30 * DAY, 15 * DAY, 7 * DAY, 3 * DAY}  # due in two days: these have passed
 
 
-def _due_clocks(world: World, n: int) -> None:
-    """``n`` open matters whose clock is due in two days (set up directly, in bulk)."""
+def _due_clocks(world: World, n: int) -> set[int]:
+    """``n`` open matters with a 3-day clock started today, set up in bulk; returns the
+    thresholds (seconds before the due instant) that have already passed."""
     at = timezone.now()
+    value = legal.new_value(
+        rule="", started_on=at.date(), started_at=at, period=legal.period_of(3, "days")
+    )
     matters = Matter.objects.bulk_create(
         Matter(
             kind="test_civil",
@@ -38,23 +42,25 @@ def _due_clocks(world: World, n: int) -> None:
         )
         for i in range(n)
     )
-    due = at + timedelta(days=2)
     Clock.objects.bulk_create(
         Clock(
             matter=m,
             purpose="overall",
-            label="trial",
-            rule="civil.first.ordinary",
+            label="reply",
+            period_amount=3,
+            period_unit="days",
             started_on=at.date(),
             started_at=at,
             state=ClockState.RUNNING,
-            due_on=due.date(),
-            due_at=due,
-            next_alert_at=due - timedelta(days=30),
+            due_on=value.due_on,
+            due_at=value.due_at,
+            next_alert_at=value.due_at - timedelta(days=30),
             holder=world.judge,
         )
         for m in matters
     )
+    thresholds = (30 * DAY, 15 * DAY, 7 * DAY, 3 * DAY, DAY)
+    return {t for t in thresholds if value.due_at - timedelta(seconds=t) <= at}
 
 
 def _env() -> dict[str, str]:
@@ -63,23 +69,23 @@ def _env() -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": url}
 
 
-def _assert_exactly_once(n: int) -> None:
+def _assert_exactly_once(n: int, reached: set[int]) -> None:
     per_clock = Warning.objects.values("clock").annotate(n=Count("id"))
-    assert len(per_clock) == n and {row["n"] for row in per_clock} == {len(REACHED)}
-    assert set(Warning.objects.values_list("threshold_s", flat=True)) == REACHED
+    assert len(per_clock) == n and {row["n"] for row in per_clock} == {len(reached)}
+    assert set(Warning.objects.values_list("threshold_s", flat=True)) == reached
     assert not Clock.objects.filter(next_alert_at__lte=timezone.now()).exists()
 
 
 def test_four_workers_warn_exactly_once_per_clock_and_threshold(world: World) -> None:
     n = 3000
-    _due_clocks(world, n)
+    reached = _due_clocks(world, n)
     command = [sys.executable, "-m", "zhengfa.cli", "sweep", "--batch", "50", "--no-deliver"]
     workers = [subprocess.Popen(command, env=_env(), stdout=subprocess.PIPE) for _ in range(4)]
     outputs = [w.communicate(timeout=600)[0].decode() for w in workers]
     assert all(w.returncode == 0 for w in workers), outputs
-    _assert_exactly_once(n)
+    _assert_exactly_once(n, reached)
     shares = [int(out.split("warnings ")[1].split()[0]) for out in outputs]
-    assert sum(shares) == n * len(REACHED)
+    assert sum(shares) == n * len(reached)
 
 
 HANGING_WORKER = """
@@ -104,7 +110,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_nothing(
     world: World, tmp_path: Path
 ) -> None:
     n = 300
-    _due_clocks(world, n)
+    reached = _due_clocks(world, n)
     marker = tmp_path / "marker"
     child = subprocess.Popen([sys.executable, "-c", HANGING_WORKER, str(marker)], env=_env())
     while not marker.exists():
@@ -117,4 +123,4 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_nothing(
 
     result = sweep(batch=100)
     assert result.clocks == n
-    _assert_exactly_once(n)
+    _assert_exactly_once(n, reached)
