@@ -113,7 +113,7 @@ def open_disputes_for_ledger(
         Dispute.objects.for_user(user) if user is not None else Dispute.objects.all()
     )
     rows = found.filter(
-        matter__status=MatterStatus.OPEN, matter__region_id__startswith=region_code_prefix
+        matter__status=MatterStatus.OPEN, matter__region__code__startswith=region_code_prefix
     ).select_related(*_RELATED)
     return [_ledger_row(d, moment) for d in rows.order_by("matter__opened_at", "pk")]
 
