@@ -9,12 +9,14 @@ from zhengfa.api import api
 from zhengfa.courts.api import router as courts_router
 from zhengfa.disputes.api import router as disputes_router
 from zhengfa.flow.api import router as flow_router
+from zhengfa.hazards.api import router as hazards_router
 from zhengfa.org.api import router as org_router
 
 api.add_router("/", org_router)
 api.add_router("/flow/", flow_router)
 api.add_router("/courts/", courts_router)
 api.add_router("/disputes/", disputes_router)
+api.add_router("/hazards/", hazards_router)
 
 urlpatterns = [
     path("api/v1/", api.urls),

@@ -23,6 +23,7 @@ from tests.api.conftest import PASSWORD, Side, World
 from tests.courts import matrix_rows as courts_rows
 from tests.disputes import matrix_rows as disputes_rows
 from tests.flow import matrix_rows as flow_rows
+from tests.hazards import matrix_rows as hazards_rows
 from zhengfa.api import api
 from zhengfa.org.roles import Role
 
@@ -129,6 +130,14 @@ EXPECTED.update(
             "custom", check=disputes_rows.check(method, tail)
         )
         for method, tail in disputes_rows.OPERATIONS
+    }
+)
+
+# The hazards endpoints bring their own checks (tests/hazards/matrix_rows.py).
+EXPECTED.update(
+    {
+        f"{method} /api/v1/hazards/{tail}": Expect("custom", check=hazards_rows.check(method, tail))
+        for method, tail in hazards_rows.OPERATIONS
     }
 )
 

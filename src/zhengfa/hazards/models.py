@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhengfa.flow.models import Matter
-from zhengfa.org.models import REGION_CODE_LENGTH
+from zhengfa.org.models import REGION_CODE_LENGTH, Grid
 from zhengfa.org.roles import Role, ScopeKind
 from zhengfa.org.scoping import Action, Scope
 
@@ -56,16 +56,29 @@ class CampaignQuerySet(models.QuerySet[Any]):
         scope = Scope.of(user)
         if scope.kind is ScopeKind.ALL:
             return self.all()
-        code = scope.unit_region_code if scope.kind is ScopeKind.UNIT else scope.region_code
-        if scope.kind is None or not code or user.role == Role.CITIZEN:
+        codes = _places_of(user, scope)
+        if scope.kind is None or not codes or user.role == Role.CITIZEN:
             return self.none()
         if action == "change":
             if user.role not in PLANNERS:
                 return self.none()
-            return self.filter(region__code__startswith=code)
-        return self.filter(
-            Q(region__code__startswith=code) | Q(region_id__in=region_and_ancestors(code))
-        )
+            return self.filter(region__code__startswith=codes[0])
+        condition = Q()
+        for code in codes:
+            above = region_and_ancestors(code)
+            condition |= Q(region__code__startswith=code) | Q(region_id__in=above)
+        return self.filter(condition)
+
+
+def _places_of(user: Any, scope: Scope) -> list[str]:
+    """The region codes a user works in: the unit's region for unit-scoped roles; the
+    user's region, and for a grid worker the regions of their grids, otherwise."""
+    if scope.kind is ScopeKind.UNIT:
+        return [scope.unit_region_code] if scope.unit_region_code else []
+    codes = [scope.region_code] if scope.region_code else []
+    if scope.kind is ScopeKind.OWN:
+        codes += [g.region_id for g in Grid.objects.filter(worker_id=user.pk).only("region")]
+    return codes
 
 
 class CampaignTheme(models.Model):
