@@ -206,7 +206,7 @@ def report(request: HttpRequest, payload: ReportIn) -> Status[DisputeDetailOut]:
     return Status(201, _detail(dispute))
 
 
-@router.get("/{dispute_id}", response=DisputeDetailOut)
+@router.get("/{int:dispute_id}", response=DisputeDetailOut)
 def dispute_detail(request: HttpRequest, dispute_id: int) -> DisputeDetailOut:
     return _detail(selectors.dispute_for(_who(request), dispute_id))
 
@@ -218,7 +218,7 @@ class RouteIn(Schema):
     reason: str = ""
 
 
-@router.post("/{dispute_id}/route", response=DisputeDetailOut)
+@router.post("/{int:dispute_id}/route", response=DisputeDetailOut)
 def route(request: HttpRequest, dispute_id: int, payload: RouteIn) -> DisputeDetailOut:
     dispute = selectors.dispute_for(_who(request), dispute_id)
     override = (
@@ -234,7 +234,7 @@ class EscalateIn(Schema):
     note: str
 
 
-@router.post("/{dispute_id}/escalate", response=DisputeDetailOut)
+@router.post("/{int:dispute_id}/escalate", response=DisputeDetailOut)
 def escalate(request: HttpRequest, dispute_id: int, payload: EscalateIn) -> DisputeDetailOut:
     dispute = selectors.dispute_for(_who(request), dispute_id)
     routing.dispute_escalate(actor=_who(request), dispute=dispute, note=payload.note)
@@ -250,7 +250,7 @@ class OutcomeIn(Schema):
     signed_copy: FileIn | None = None
 
 
-@router.post("/{dispute_id}/outcome", response=DisputeDetailOut)
+@router.post("/{int:dispute_id}/outcome", response=DisputeDetailOut)
 def conclude(request: HttpRequest, dispute_id: int, payload: OutcomeIn) -> DisputeDetailOut:
     dispute = selectors.dispute_for(_who(request), dispute_id)
     outcome.dispute_conclude(
@@ -271,7 +271,7 @@ class VisitIn(Schema):
     note: str = ""
 
 
-@router.post("/{dispute_id}/visits", response={201: DisputeDetailOut})
+@router.post("/{int:dispute_id}/visits", response={201: DisputeDetailOut})
 def return_visit(
     request: HttpRequest, dispute_id: int, payload: VisitIn
 ) -> Status[DisputeDetailOut]:
@@ -304,7 +304,7 @@ def _confirmation(row: Confirmation) -> ConfirmationOut:
     )
 
 
-@router.post("/{dispute_id}/confirmation", response={201: ConfirmationOut})
+@router.post("/{int:dispute_id}/confirmation", response={201: ConfirmationOut})
 def apply_confirmation(request: HttpRequest, dispute_id: int) -> Status[ConfirmationOut]:
     dispute = selectors.dispute_for(_who(request), dispute_id)
     row = outcome.dispute_confirmation_apply(actor=_who(request), dispute=dispute)

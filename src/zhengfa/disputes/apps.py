@@ -12,3 +12,7 @@ class DisputesConfig(AppConfig):
 
     def ready(self) -> None:
         from zhengfa.disputes import flows  # noqa: F401  (registers the kinds of matter)
+        from zhengfa.disputes.demo import build_demo_disputes
+        from zhengfa.org.demo.hooks import register_demo_builder
+
+        register_demo_builder("disputes", build_demo_disputes)

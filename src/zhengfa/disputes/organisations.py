@@ -38,7 +38,7 @@ def mediation_unit(region_code: str, level: str) -> Unit | None:
     the level's mediation room (a studio not under another studio)."""
     candidates = Unit.objects.filter(
         kind__in=MEDIATION_KINDS, level=level, region_id=region_at(region_code, level)
-    ).exclude(parent__kind=UnitKind.MEDIATION_STUDIO)
+    ).exclude(kind=UnitKind.MEDIATION_STUDIO, parent__kind=UnitKind.MEDIATION_STUDIO)
     return candidates.order_by("kind", "code").first()  # committee sorts before studio
 
 

@@ -52,9 +52,9 @@ def analysis_convene(
     centre = _centre_of(actor)
     if not topic.strip() or not decision.strip():
         raise invalid("decision" if topic.strip() else "topic", "required")
-    departments = _units(department_codes, "departments")
+    departments = _units(department_codes, "departments", centre)
     disputes = _disputes(actor, dispute_ids)
-    task_units = _units([t.unit_code for t in tasks], "tasks")
+    task_units = _units([t.unit_code for t in tasks], "tasks", centre)
     for index, task in enumerate(tasks):
         _check_task(index, task)
     with transaction.atomic():
@@ -91,11 +91,23 @@ def _centre_of(actor: Any) -> Unit:
     return unit
 
 
-def _units(codes: Sequence[str], field: str) -> list[Unit]:
+def _units(codes: Sequence[str], field: str, centre: Unit) -> list[Unit]:
+    """The units named, each inside the centre's region or above it (a centre convenes
+    its own place's departments and those of the levels above, not a neighbour's)."""
     found = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     for index, code in enumerate(codes):
-        if code not in found:
+        unit = found.get(code)
+        if unit is None:
             raise invalid(f"{field}[{index}]", f"unknown unit {code!r}; accepted: a unit code")
+        if not (
+            unit.region_id.startswith(centre.region_id)
+            or centre.region_id.startswith(unit.region_id)
+        ):
+            raise invalid(
+                f"{field}[{index}]",
+                f"{unit} is outside {centre}'s region; accepted: a unit of {centre.region_id} "
+                "or of a level above it",
+            )
     return [found[c] for c in codes]
 
 
