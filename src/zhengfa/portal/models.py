@@ -158,6 +158,8 @@ class Application(models.Model):
     limit_due_at = models.DateTimeField(null=True, blank=True)
     within_limit = models.BooleanField(null=True, blank=True)
     paused_seconds = models.PositiveIntegerField(default=0)  # waiting for the applicant
+    # Submission to done, the applicant's waiting excluded: the item's "actual time".
+    taken_seconds = models.PositiveIntegerField(null=True, blank=True)
     outcome_note = models.TextField(_("办理结果 outcome"), blank=True)
     rating = models.PositiveSmallIntegerField(_("评价 rating (1–5)"), null=True, blank=True)
     rating_comment = models.TextField(_("评价意见 comment"), blank=True)

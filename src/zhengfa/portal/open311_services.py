@@ -147,6 +147,7 @@ def open311_request_close(*, actor: Any, application: Application, notes: str) -
             outcome_note=notes.strip()[:2000],
             limit_due_at=clock.due_at if clock else None,
             within_limit=(done_at <= clock.due_at) if clock else None,
+            taken_seconds=int((done_at - application.submitted_at).total_seconds()),
         )
         application.refresh_from_db()
         audit(actor=actor, action="open311.request_close", subject=application, reason=notes)

@@ -374,7 +374,8 @@ def _finish(
     with transaction.atomic():
         limit = _limit_clock(application)
         _move(actor, application, stage, text)
-        done_at = now()
+        done_at, paused = now(), _paused_seconds(limit)
+        taken = (done_at - application.submitted_at).total_seconds() - paused
         _set_status(
             application,
             status,
@@ -382,7 +383,8 @@ def _finish(
             outcome_note=text.strip()[:2000],
             limit_due_at=limit.due_at if limit else None,
             within_limit=(done_at <= limit.due_at) if limit else None,
-            paused_seconds=_paused_seconds(limit),
+            paused_seconds=paused,
+            taken_seconds=max(int(taken), 0),
         )
         audit(
             actor=actor,

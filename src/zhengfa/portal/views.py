@@ -38,9 +38,9 @@ from zhengfa.portal.services import Submission
 LARGE_TEXT_COOKIE = "zf_large_text"
 
 
-def _page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
+def _page(request: HttpRequest, template: str, status: int = 200, **context: Any) -> HttpResponse:
     context["large_text"] = request.COOKIES.get(LARGE_TEXT_COOKIE) == "1"
-    return render(request, f"portal/{template}", context)
+    return render(request, f"portal/{template}", context, status=status)
 
 
 # Service field names that the forms call otherwise.
