@@ -324,6 +324,7 @@ class EntryOut(Schema):
     kind: str
     matter_id: int
     title: str
+    category: str
     severity: str
     region_code: str
     grid_code: str | None

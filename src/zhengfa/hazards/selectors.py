@@ -115,6 +115,7 @@ class LedgerEntry:
     kind: str  # hazard or dispute
     matter_id: int
     title: str
+    category: str  # the campaign theme of a hazard, the category of a dispute
     severity: str
     region_code: str
     grid_code: str | None
@@ -160,7 +161,9 @@ def _open_hazards(user: Any, prefix: str) -> QuerySet[Hazard]:
     found = Hazard.objects.for_user(user).filter(matter__status=MatterStatus.OPEN)
     if prefix:
         found = found.filter(matter__region__code__startswith=prefix)
-    return found.select_related("matter", "matter__unit", "matter__owner", "matter__grid")
+    return found.select_related(
+        "matter", "matter__unit", "matter__owner", "matter__grid", "campaign__theme"
+    )
 
 
 def _hazard_entry(hazard: Hazard, at: datetime) -> LedgerEntry:
@@ -169,6 +172,7 @@ def _hazard_entry(hazard: Hazard, at: datetime) -> LedgerEntry:
         kind="hazard",
         matter_id=matter.pk,
         title=matter.title,
+        category=hazard.campaign.theme.name,
         severity=hazard.severity,
         region_code=matter.region_id,
         grid_code=matter.grid.code if matter.grid else None,
