@@ -148,6 +148,8 @@ def test_erasing_the_key_keeps_the_chain_and_makes_the_payload_unreadable(city: 
     assert person_find_by_id_number(actor=city.judge, id_number=VALID_ID) is None
     with pytest.raises(PersonalDataErased):
         reveal(actor=city.judge, person=erased, field="name", purpose="送达")
+    with pytest.raises(PersonalDataErased):  # an object loaded before the erasure
+        reveal(actor=city.judge, person=person, field="name", purpose="送达")
 
 
 def test_only_the_platform_admin_may_erase(city: City) -> None:

@@ -149,11 +149,12 @@ def reveal(*, actor: Any, person: Person, field: str, purpose: str) -> str:
         )
     purpose = clean_purpose(purpose)
     _require_reveal_permission(actor, person)
-    if person.is_erased:
-        raise PersonalDataErased(f"person #{person.pk} was erased")
-    token: str = getattr(person, field)
     context = Person._meta.get_field(field).context  # type: ignore[union-attr]
     with transaction.atomic():
+        person = Person.objects.get(pk=person.pk)  # as stored now, not as the caller held it
+        if person.is_erased:
+            raise PersonalDataErased(f"person #{person.pk} was erased")
+        token: str = getattr(person, field)
         clear = crypto.decrypt(token, context=context) if token else ""
         audit_record(
             actor=actor,
