@@ -74,6 +74,16 @@ class Hz:
         return FindingInput(**values)  # type: ignore[arg-type]
 
 
+def seed_themes_and_limits() -> None:
+    """The data migration's rows again: a live-server test elsewhere flushes the database
+    (themes and limits included) and later tests must not depend on the order."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("zhengfa.hazards.migrations.0002_themes_and_limits").seed(apps, None)
+
+
 def _user(username: str, role: str, unit: Unit | None, region: str | None = None) -> User:
     user = User.objects.create(
         username=username, full_name=username, role=role, unit=unit, region_id=region
@@ -88,6 +98,7 @@ def hz(mini_city: MiniCity, settings: object, tmp_path: Path) -> Iterator[Hz]:
     """The world at 14:03 on a Tuesday in November; afterwards every clock left behind must
     replay to its stored due instant."""
     settings.MEDIA_ROOT = str(tmp_path)  # type: ignore[attr-defined]
+    seed_themes_and_limits()
     city = mini_city
     county_centre, township_centre = city.centres[COUNTY_A], city.centres[TOWNSHIP_A]
     Unit.objects.filter(pk=township_centre.pk).update(parent=county_centre)

@@ -54,6 +54,9 @@ BODIES: dict[str, dict[str, Any]] = {
 
 
 def _home(world: Any) -> tuple[int, int]:
+    from tests.hazards.conftest import seed_themes_and_limits
+
+    seed_themes_and_limits()
     today = legal_day()
     campaign = campaign_create(
         actor=world.users[Role.COMMISSION],

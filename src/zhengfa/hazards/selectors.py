@@ -127,6 +127,11 @@ class LedgerEntry:
     urgency: str
 
     @property
+    def severity_label(self) -> str:
+        known = self.severity in Severity.values
+        return str(Severity(self.severity).label) if known else self.severity
+
+    @property
     def age_band(self) -> str:
         return next(band for band, below in AGE_BANDS if below is None or self.age_days < below)
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from zhengfa.flow.common import legal_day, now
 from zhengfa.flow.selectors import clocks_of, timeline, urgency
 from zhengfa.hazards import selectors
-from zhengfa.hazards.flows import RECTIFIERS, RECTIFYING, VERIFIERS, VERIFYING
+from zhengfa.hazards.flows import HAZARD, RECTIFIERS, RECTIFYING, VERIFIERS, VERIFYING
 from zhengfa.hazards.forms import InspectionForm, RectifyForm, VerifyForm, add_service_errors
 from zhengfa.hazards.models import Campaign, CheckResult, Hazard
 from zhengfa.hazards.photos import PhotoInput
@@ -109,6 +109,7 @@ def _detail_context(request: HttpRequest, hazard: Hazard) -> dict[str, Any]:
     return {
         "hazard": hazard,
         "matter": matter,
+        "stage_label": HAZARD.stage(matter.stage).label,
         "urgency": urgency(matter, now()),
         "clocks": clocks_of(matter),
         "timeline": timeline(matter),
