@@ -28,6 +28,15 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); the service checks them."""
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
 class ReportForm(forms.Form):
     category = forms.ChoiceField(label=_("类别 Category"))
     severity = forms.ChoiceField(label=_("严重程度 Severity"), choices=Severity.choices)
@@ -38,7 +47,7 @@ class ReportForm(forms.Form):
     grid_code = forms.CharField(label=_("网格 Grid"), required=False)
     lon = forms.FloatField(required=False, widget=forms.HiddenInput)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
-    photos = forms.FileField(
+    photos = MultipleFileField(
         label=_("照片 Photos"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
