@@ -113,3 +113,51 @@ def test_sign_up_makes_a_citizen_who_sees_only_their_own(mini_city: MiniCity) ->
     assert user.role == Role.CITIZEN and user.region_id == TOWNSHIP
     assert client.get("/portal/mine/").status_code == 200
     assert client.get("/portal/desk/").content.decode().count("<tr>") == 2  # header + "nothing"
+
+
+def test_a_mediation_request_hands_over_to_the_disputes_report_page(db: None) -> None:
+    page = Client().get("/portal/items/legal-mediation/").content.decode()
+    assert 'href="/disputes/report/"' in page
+    assert Client().get("/portal/items/legal-mediation/apply/").status_code == 404
+
+
+def test_two_drivers_settle_an_accident_through_the_pages(mini_city: MiniCity) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhengfa.org.models import Grid
+    from zhengfa.portal.models import Accident, AccidentStatus
+
+    grid = Grid.objects.filter(region__code__startswith=COUNTY_A).order_by("code").first()
+    assert grid is not None
+
+    def fields(prefix: str, phone: str, plate: str, fault: str) -> dict[str, object]:
+        data = {
+            "plate": plate,
+            "insurer": "平安产险",
+            "policy_no": "P-1",
+            "phone": phone,
+            "lat": grid.centroid_lat,
+            "lon": grid.centroid_lon,
+            "situation": "reversing",
+            "fault": fault,
+            "photos": [SimpleUploadedFile("a.jpg", b"\xff\xd8\xff\xe0x")],
+        }
+        return {f"{prefix}{k}": v for k, v in data.items()}
+
+    a, b = Client(), Client()
+    reported = a.post("/portal/accidents/", fields("", "13911112222", "黑D11111", "self"))
+    accident = Accident.objects.get()
+    join_code = reported.context["join_code"]
+    joined = b.post(
+        f"/portal/accidents/{accident.code}/",
+        fields("join-", "13933334444", "黑D22222", "other") | {"join-join_code": join_code},
+    )
+    assert joined.status_code == 302
+    for client, side, phone in ((a, "a", "13911112222"), (b, "b", "13933334444")):
+        answer = {"answer-side": side, "answer-phone": phone, "answer-agree": "yes"}
+        assert client.post(f"/portal/accidents/{accident.code}/", answer).status_code == 302
+    accident.refresh_from_db()
+    assert accident.status == AccidentStatus.AGREED and accident.at_fault == "a"
+    document = a.get(f"/portal/accidents/{accident.code}/document/?format=json").json()
+    assert {p["plate"] for p in document["parties"]} == {"黑D11111", "黑D22222"}
+    assert Client().get(f"/portal/accidents/{accident.code}/document/").status_code == 404
