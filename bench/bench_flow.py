@@ -371,7 +371,7 @@ def main() -> None:
     parser.add_argument("--matters", type=int, default=100_000, help="open matters to sweep")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         court, judge = _world()
         figures: dict[str, Any] = {"database": connection.vendor}

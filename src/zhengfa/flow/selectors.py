@@ -41,11 +41,30 @@ def urgency(matter: Matter, at: datetime) -> str:
     return "due_soon" if matter.due_at - at <= DUE_SOON else "on_time"
 
 
+# What lists show: loading only these keeps a 300-row workbench cheap.
+LIST_FIELDS = (
+    "kind",
+    "title",
+    "stage",
+    "status",
+    "region",
+    "unit__name",
+    "owner__full_name",
+    "owner__username",
+    "due_on",
+    "due_at",
+    "paused",
+    "enterprise_related",
+    "version",
+)
+
+
 def _open(user: Any) -> QuerySet[Matter]:
     return (
         Matter.objects.for_user(user)
         .filter(status=MatterStatus.OPEN)
         .select_related("owner", "unit")
+        .only(*LIST_FIELDS)
         .order_by("paused", "due_at", "pk")
     )
 
