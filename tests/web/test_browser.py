@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from tests.org.mini_city import PASSWORD as MINI_CITY_PASSWORD
+from tests.org.mini_city import MiniCity
 from zhengfa.org.demo.build import demo_city_build
 from zhengfa.org.roles import Role
 from zhengfa.org.selectors import demo_password
@@ -48,11 +50,11 @@ def demo_city(transactional_db: None) -> None:
     demo_city_build(actor=None, seed=2304)
 
 
-def _sign_in(browser: Any, base: str, role: str, locale: str = "zh-CN") -> Any:
-    page = browser.new_page(viewport={"width": 1280, "height": 860}, locale=locale)
+def _sign_in(browser: Any, base: str, username: str, password: str | None = None) -> Any:
+    page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
     page.goto(f"{base}/login/")
-    page.fill("#id_username", role)
-    page.fill("#id_password", demo_password(role))
+    page.fill("#id_username", username)
+    page.fill("#id_password", password or demo_password(username))
     page.click("button.primary")
     page.wait_for_url(f"{base}/")
     return page
@@ -86,9 +88,10 @@ def test_the_map_draws_every_grid_the_api_gives_each_user(
 
 
 def test_the_language_switch_in_the_browser(
-    live_server: Any, demo_city: None, browser: Any
+    live_server: Any, transactional_db: None, mini_city: MiniCity, browser: Any
 ) -> None:
-    page = _sign_in(browser, live_server.url, Role.JUDGE)
+    admin = mini_city.users[Role.PLATFORM_ADMIN]
+    page = _sign_in(browser, live_server.url, admin.username, MINI_CITY_PASSWORD)
     assert page.inner_text("h1").startswith("您好")
     page.click("button[name=language][value=en]")
     page.wait_for_selector("html[lang=en]")
