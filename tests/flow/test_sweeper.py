@@ -77,3 +77,50 @@ def test_paused_and_stopped_clocks_are_not_swept(world: World) -> None:
     )
     assert sweep(at=datetime(2027, 1, 1, tzinfo=SH)).clocks == 0
     assert Matter.objects.get().paused is True
+
+
+def test_a_township_task_overdue_escalates_to_the_county(world: World) -> None:
+    from zhengfa.flow.services.matters import matter_open
+    from zhengfa.org.models import Region, RegionLevel, Unit, UnitKind, User
+    from zhengfa.org.roles import Role
+
+    Region.objects.create(
+        code="230402001", name="街道", level=RegionLevel.TOWNSHIP, parent_id="230402"
+    )
+    county = Unit.objects.create(
+        code="G1",
+        name="区综治中心",
+        kind=UnitKind.GOVERNANCE_CENTRE,
+        level=RegionLevel.COUNTY,
+        region_id="230402",
+    )
+    township = Unit.objects.create(
+        code="G2",
+        name="街道综治中心",
+        parent=county,
+        kind=UnitKind.GOVERNANCE_CENTRE,
+        level=RegionLevel.TOWNSHIP,
+        region_id="230402001",
+    )
+    operator = User.objects.create(
+        username="t_op", role=Role.CENTRE_OPERATOR, unit=township, region_id="230402001"
+    )
+    head = User.objects.create(
+        username="c_op", role=Role.CENTRE_OPERATOR, unit=county, region_id="230402"
+    )
+    with time_machine.travel(datetime(2026, 3, 2, 10, 0, tzinfo=SH), tick=False):
+        task = matter_open(
+            actor=operator,
+            kind="task",
+            title="排查回复",
+            region_code="230402001",
+            unit=township,
+            owner=operator,
+            deadline=(3, "days"),
+        )
+    assert task.due_on == date(2026, 3, 5)
+    sweep(at=datetime(2026, 3, 6, 9, 0, tzinfo=SH))
+    record = Accountability.objects.get(matter=task)
+    assert (record.holder, record.escalated_to) == (operator, head)
+    assert Matter.objects.for_user(head).filter(pk=task.pk).exists()
+    assert not Matter.objects.for_user(world.outsider).filter(pk=task.pk).exists()
