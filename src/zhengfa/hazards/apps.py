@@ -12,3 +12,7 @@ class HazardsConfig(AppConfig):
 
     def ready(self) -> None:
         from zhengfa.hazards import flows  # noqa: F401  (registers the hazard kind)
+        from zhengfa.hazards.demo import build_demo_hazards
+        from zhengfa.org.demo.hooks import register_demo_builder
+
+        register_demo_builder("hazards", build_demo_hazards)

@@ -1,0 +1,308 @@
+"""Three years of demo campaigns and hazards for the demo city, with seasonal patterns.
+
+Every county runs the five campaigns each year in their season: fire safety in the heating
+winter (November to February, peaking in the coldest months), road traffic over the
+Spring Festival travel rush and the summer, campus surroundings at the two term starts
+(late February, late August), parcel logistics after the November sales, hazardous and
+explosive materials in spring ahead of the June safety month. Urban communities (many
+small grids) find more fire and campus hazards, rural villages more traffic hazards.
+Rates are synthetic.
+
+History is written in bulk and closed (matters, hazards): a closed matter has no running
+clock, so nothing is computed that the legal clock would compute differently. The hazards
+open today are found through the services — an inspection in the demo township — so every
+live clock is the legal clock's (a major one is due by 23:59 today).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from zhengfa.audit.services import audit_record
+from zhengfa.flow.common import legal_day
+from zhengfa.flow.models import Matter, MatterStatus
+from zhengfa.hazards.flows import CLOSED, HAZARD_KIND
+from zhengfa.hazards.models import Campaign, CampaignTheme, ChecklistItem, CheckResult, Hazard
+from zhengfa.org.models import Grid, Region, RegionLevel, Unit, UnitKind, User
+from zhengfa.org.roles import Role
+
+SH = ZoneInfo("Asia/Shanghai")
+YEARS = 3
+DEMO_TOWNSHIP = "230402001"
+OPEN_NOW = 12  # inspections with a finding, today, in the demo township
+SEVERITIES = ("general", "serious", "major")
+SEVERITY_P = (0.70, 0.22, 0.08)
+# Days to rectify, by severity: a major hazard the same day.
+TOOK_DAYS = {"general": (1, 7), "serious": (1, 3), "major": (0, 0)}
+
+
+@dataclass(frozen=True)
+class Season:
+    """When a theme's campaign runs (month, day) → (month, day), possibly across new year,
+    hazards per grid per month, month weights inside it, and the urban factor."""
+
+    name: str
+    start: tuple[int, int]
+    end: tuple[int, int]
+    per_grid_month: float
+    weights: dict[int, float]
+    urban: float
+
+
+SEASONS: dict[str, tuple[Season, ...]] = {
+    "fire": (
+        Season("冬季消防安全专项行动", (11, 1), (2, 28), 0.12, {12: 1.4, 1: 1.5, 2: 1.1}, 1.5),
+    ),
+    "traffic": (
+        Season("春运道路交通安全专项行动", (1, 10), (2, 25), 0.10, {2: 1.3}, 0.7),
+        Season("暑期道路交通安全专项行动", (7, 1), (8, 31), 0.08, {8: 1.2}, 0.7),
+    ),
+    "campus": (
+        Season("春季开学校园周边安全专项行动", (2, 20), (3, 20), 0.09, {3: 1.2}, 1.6),
+        Season("秋季开学校园周边安全专项行动", (8, 25), (9, 25), 0.11, {9: 1.3}, 1.6),
+    ),
+    "logistics": (Season("寄递物流安全专项行动", (11, 1), (12, 15), 0.07, {11: 1.4}, 1.4),),
+    "hazmat": (Season("危爆物品安全专项行动", (4, 1), (6, 30), 0.05, {6: 1.3}, 0.6),),
+}
+
+
+@dataclass(frozen=True)
+class County:
+    code: str
+    centre: Unit
+    townships: list[Unit]  # the townships' governance centres
+    grids: list[Grid]
+    urban: set[int]  # ids of grids of urban communities (many small grids)
+    owners: dict[int, User | None]  # unit id -> the centre operator owning its hazards
+
+
+def build_demo_hazards(seed: int, progress: Any) -> dict[str, int]:
+    """The demo history; returns the counts for the demo build's summary."""
+    rng = np.random.default_rng([seed, 7])
+    counties = _counties()
+    if not counties:
+        return {}
+    themes = {t.code: t for t in CampaignTheme.objects.all()}
+    today = legal_day()
+    runs = _runs(today)
+    progress.stage("专项行动与隐患历史 campaigns and hazards", len(runs) * len(counties))
+    campaigns = hazards = 0
+    for theme_code, season, starts, ends in runs:
+        for county in counties:
+            campaign = _campaign(themes[theme_code], season, county, starts, ends)
+            hazards += _history(rng, campaign, county, season, min(ends, today - timedelta(1)))
+            campaigns += 1
+            progress.advance()
+    opened = _open_now(rng, counties, themes, today)
+    audit_record(
+        actor=None,
+        action="hazards.demo_build",
+        new={"seed": seed, "campaigns": campaigns, "hazards": hazards, "open": opened},
+    )
+    return {"campaigns": campaigns, "hazards": hazards + opened}
+
+
+def _runs(today: date) -> list[tuple[str, Season, date, date]]:
+    """Every campaign of the last three years that has started by today."""
+    runs = []
+    for year in range(today.year - YEARS, today.year + 1):
+        for code, seasons in SEASONS.items():
+            for season in seasons:
+                starts = date(year, *season.start)
+                end_year = year + 1 if season.end < season.start else year
+                ends = _day(end_year, *season.end)
+                if starts <= today and ends >= today - timedelta(days=YEARS * 365):
+                    runs.append((code, season, starts, ends))
+    return runs
+
+
+def _day(year: int, month: int, day: int) -> date:
+    """(2, 28) stays the last day of February in a leap year too."""
+    if (month, day) == (2, 28):
+        return date(year, 3, 1) - timedelta(days=1)
+    return date(year, month, day)
+
+
+def _counties() -> list[County]:
+    grids: dict[str, list[Grid]] = defaultdict(list)
+    for grid in Grid.objects.filter(is_demo=True).only("pk", "code", "region_id", "worker_id"):
+        grids[grid.region_id[:6]].append(grid)
+    per_village: defaultdict[str, int] = defaultdict(int)
+    for county_grids in grids.values():
+        for grid in county_grids:
+            per_village[grid.region_id] += 1
+    centres = {u.region_id: u for u in Unit.objects.filter(kind=UnitKind.GOVERNANCE_CENTRE)}
+    operators = _operators()
+    counties = []
+    for region in Region.objects.filter(level=RegionLevel.COUNTY, code__in=list(grids)):
+        townships = [u for code, u in centres.items() if len(code) == 9 and code[:6] == region.code]
+        if region.code not in centres or not townships:
+            continue
+        urban = {g.pk for g in grids[region.code] if per_village[g.region_id] >= 8}
+        owners = {u.pk: operators.get(u.pk) for u in townships}
+        counties.append(
+            County(region.code, centres[region.code], townships, grids[region.code], urban, owners)
+        )
+    return counties
+
+
+def _operators() -> dict[int, User]:
+    found: dict[int, User] = {}
+    for user in User.objects.filter(role=Role.CENTRE_OPERATOR, is_active=True).order_by("-pk"):
+        if user.unit_id is not None:
+            found[user.unit_id] = user  # the lowest pk wins, as in places.responsible_person
+    return found
+
+
+def _campaign(
+    theme: CampaignTheme, season: Season, county: County, starts: date, ends: date
+) -> Campaign:
+    campaign = Campaign.objects.create(
+        theme=theme,
+        name=f"{starts.year}年{season.name}",
+        region_id=county.code,
+        starts_on=starts,
+        ends_on=ends,
+        lead_unit=county.centre,
+        created_at=datetime.combine(starts - timedelta(days=7), time(9), tzinfo=SH),
+        is_demo=True,
+    )
+    campaign.units.set([county.centre, *county.townships])
+    ChecklistItem.objects.bulk_create(
+        ChecklistItem(campaign=campaign, order=n, text=text)
+        for n, text in enumerate(theme.default_items)
+    )
+    return campaign
+
+
+def _history(
+    rng: np.random.Generator, campaign: Campaign, county: County, season: Season, last: date
+) -> int:
+    """Closed hazards found in the campaign up to ``last``, month by month."""
+    townships = {u.region_id: u for u in county.townships}
+    base = np.array([season.urban if g.pk in county.urban else 1.0 for g in county.grids]) * (
+        season.per_grid_month / 30
+    )
+    matters: list[Matter] = []
+    plans: list[tuple[Grid, str]] = []
+    day = campaign.starts_on
+    while day <= last:
+        counts = rng.poisson(base * season.weights.get(day.month, 1.0))
+        found = np.repeat(np.arange(len(county.grids)), counts)
+        severities = rng.choice(SEVERITIES, p=SEVERITY_P, size=len(found))
+        for index, severity in zip(found, severities, strict=True):
+            grid = county.grids[int(index)]
+            unit = townships.get(grid.region_id[:9], county.centre)
+            matters.append(_closed_matter(rng, campaign, grid, unit, county, day, str(severity)))
+            plans.append((grid, str(severity)))
+        day += timedelta(days=1)
+    created = Matter.objects.bulk_create(matters, batch_size=1000)
+    Hazard.objects.bulk_create(
+        (
+            Hazard(
+                matter=matter,
+                campaign=campaign,
+                severity=severity,
+                description="演示数据 demo hazard",
+                responsible_party="演示场所 demo site",
+                lon=grid.centroid_lon,
+                lat=grid.centroid_lat,
+                found_by_id=grid.worker_id,
+                found_at=matter.opened_at,
+                is_demo=True,
+            )
+            for matter, (grid, severity) in zip(created, plans, strict=True)
+        ),
+        batch_size=1000,
+    )
+    return len(created)
+
+
+def _closed_matter(
+    rng: np.random.Generator,
+    campaign: Campaign,
+    grid: Grid,
+    unit: Unit,
+    county: County,
+    day: date,
+    severity: str,
+) -> Matter:
+    found = datetime.combine(day, time(int(rng.integers(8, 17)), int(rng.integers(60))), tzinfo=SH)
+    low, high = TOOK_DAYS[severity]
+    took = timedelta(days=int(rng.integers(low, high + 1)), hours=int(rng.integers(1, 6)))
+    return Matter(
+        kind=HAZARD_KIND,
+        title=f"{campaign.theme.name}: 演示隐患 {grid.code}",
+        region_id=grid.region_id,
+        grid=grid,
+        unit=unit,
+        owner=county.owners.get(unit.pk),
+        stage=CLOSED,
+        status=MatterStatus.CLOSED,
+        opened_at=found,
+        closed_at=min(found + took, datetime.now(tz=SH)),
+    )
+
+
+def _open_now(
+    rng: np.random.Generator, counties: list[County], themes: dict[str, CampaignTheme], today: date
+) -> int:
+    """Hazards open today in the demo township, found through the services."""
+    from zhengfa.hazards.services.inspections import (
+        CheckInput,
+        FindingInput,
+        inspection_record,
+    )
+
+    county = next((c for c in counties if DEMO_TOWNSHIP.startswith(c.code)), None)
+    if county is None:
+        return 0
+    campaign = _current_campaign(county, themes, today)
+    items = list(campaign.items.all())
+    grids = [g for g in county.grids if g.region_id.startswith(DEMO_TOWNSHIP) and g.worker_id]
+    opened = 0
+    for n, grid in enumerate(grids[:OPEN_NOW]):
+        severity = SEVERITIES[2] if n % 4 == 0 else SEVERITIES[n % 2]
+        hazard_item = items[n % len(items)]
+        inspection_record(
+            actor=User.objects.get(pk=grid.worker_id),
+            campaign=campaign,
+            grid_code=grid.code,
+            site=f"演示场所{n + 1}号 demo site",
+            checks=[
+                CheckInput(i.pk, CheckResult.HAZARD if i == hazard_item else CheckResult.OK)
+                for i in items
+            ],
+            findings=[
+                FindingInput(
+                    severity=severity,
+                    description=f"演示数据：{hazard_item.text}未落实 demo finding",
+                    responsible_party=f"演示场所{n + 1}号 demo site",
+                    lon=grid.centroid_lon,
+                    lat=grid.centroid_lat,
+                    item=hazard_item.pk,
+                )
+            ],
+        )
+        opened += 1
+    return opened
+
+
+def _current_campaign(county: County, themes: dict[str, CampaignTheme], today: date) -> Campaign:
+    """The county's campaign under way today (fire in winter, …), or a standing one."""
+    current = (
+        Campaign.objects.filter(region_id=county.code, starts_on__lte=today, ends_on__gte=today)
+        .order_by("-starts_on", "theme__order")
+        .first()
+    )
+    if current is not None:
+        return current
+    season = Season("日常隐患排查", (1, 1), (12, 31), 0.0, {}, 1.0)
+    end = today + timedelta(days=30)
+    return _campaign(themes["traffic"], season, county, today - timedelta(days=1), end)
