@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 from django.test import Client, RequestFactory
 
 from tests.api.conftest import World
+from zhengfa.api import api
+from zhengfa.audit.models import AuditEntry
 from zhengfa.org.roles import Role
 from zhengfa.web.middleware import ApiProblemMiddleware
 
@@ -67,3 +70,19 @@ def test_openapi_declares_problem_json_on_every_error(db: None) -> None:
                 assert list(response_spec["content"]) == [PROBLEM], (method, path)
     grid_detail = schema["paths"]["/api/v1/grids/{code}"]["get"]["responses"]
     assert {"401", "404"} <= set(grid_detail)
+
+
+def test_a_session_write_without_csrf_is_a_403_problem(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users[Role.JUDGE])
+    before = AuditEntry.objects.count()
+    response = client.post(_an_authenticated_post(), {}, content_type="application/json")
+    assert_problem(response, 403)
+    assert AuditEntry.objects.count() == before
+
+
+def _an_authenticated_post() -> str:
+    """Any POST operation that needs a login, its path parameters filled with 1."""
+    paths = api.get_openapi_schema()["paths"]
+    path = next(p for p, ops in paths.items() if ops.get("post", {}).get("security"))
+    return re.sub(r"\{[^}]+\}", "1", path)
