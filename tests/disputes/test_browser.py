@@ -36,7 +36,9 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 @pytest.fixture
-def browser() -> Iterator[Any]:
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    # The test reads the database between page steps while Playwright's loop runs.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
     if not shutil.which(CHROMIUM):
         pytest.skip("Debian's chromium is not installed")
     from playwright.sync_api import sync_playwright

@@ -144,3 +144,18 @@ def test_a_mediator_declares_beyond_the_level(dc: DisputeCity) -> None:
     # the village mediator no longer holds it and cannot act on it
     with pytest.raises(PermissionDenied):
         dispute_escalate(actor=dc.village_mediator, dispute=dispute, note="x")
+
+
+def test_the_sweeper_sends_an_overdue_dispute_up_and_records_accountability(
+    dc: DisputeCity,
+) -> None:
+    from zhengfa.flow.models import Accountability
+    from zhengfa.flow.sweeper import sweep
+
+    with time_machine.travel(REPORTED, tick=False):
+        dispute = _report(dc)
+    with time_machine.travel(REPORTED + timedelta(days=16), tick=False):
+        sweep()
+    dispute.matter.refresh_from_db()
+    assert dispute.matter.unit == dc.township_mediator.unit
+    assert Accountability.objects.get(matter=dispute.matter).holder == dc.village_mediator

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.apps import AppConfig
 
 
@@ -13,6 +15,15 @@ class DisputesConfig(AppConfig):
     def ready(self) -> None:
         from zhengfa.disputes import flows  # noqa: F401  (registers the kinds of matter)
         from zhengfa.disputes.demo import build_demo_disputes
+        from zhengfa.flow.sweeper import AFTER_SWEEP
         from zhengfa.org.demo.hooks import register_demo_builder
 
         register_demo_builder("disputes", build_demo_disputes)
+        AFTER_SWEEP.append(escalate_after_sweep)
+
+
+def escalate_after_sweep(at: datetime) -> object:
+    """The sweeper's step for disputes: an overdue mediation goes one level up."""
+    from zhengfa.disputes.services.routing import disputes_escalate_overdue
+
+    return disputes_escalate_overdue(at=at)

@@ -102,7 +102,8 @@ def _page(request: HttpRequest, dispute: Dispute, **forms: Any) -> HttpResponse:
         "route_form": forms.get("route_form") or RouteForm(),
         "escalate_form": forms.get("escalate_form") or EscalateForm(),
         "outcome_form": forms.get("outcome_form") or OutcomeForm(),
-        "visit_form": forms.get("visit_form") or VisitForm(initial={"performed": True}),
+        "visit_form": forms.get("visit_form")
+        or VisitForm(initial={"performed": True, "satisfaction": 4}),
         "error": forms.get("error"),
     }
     return render(request, "disputes/detail.html", context)

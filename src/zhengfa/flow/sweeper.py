@@ -15,6 +15,7 @@ import logging
 import signal
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,6 +55,11 @@ class SweepResult:
         self.notices += other.notices
 
 
+# Domains that act on their own overdue limits (a dispute goes one level up) register a
+# step here; ``sweep`` runs each, with the sweep's instant, once the clocks are swept.
+AFTER_SWEEP: list[Callable[[datetime], object]] = []
+
+
 def sweep(*, at: datetime | None = None, batch: int = 500) -> SweepResult:
     """Sweep until no due clock is left (at ``at``, default now)."""
     total = SweepResult()
@@ -61,7 +67,10 @@ def sweep(*, at: datetime | None = None, batch: int = 500) -> SweepResult:
         done = sweep_batch(at=at or now(), batch=batch)
         total.add(done)
         if done.clocks < batch:
-            return total
+            break
+    for step in AFTER_SWEEP:
+        step(at or now())
+    return total
 
 
 def sweep_batch(*, at: datetime, batch: int = 500) -> SweepResult:
