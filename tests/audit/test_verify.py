@@ -305,3 +305,11 @@ def test_every_stored_column_is_covered(city: City, column: str) -> None:
         [value, shard],
     )
     assert not verify_log().intact
+
+
+def test_a_malformed_key_is_a_clear_error_with_exit_2(city: City, settings: object) -> None:
+    settings.ZHENGFA_AUDIT_KEY = "not-base64!"  # type: ignore[attr-defined]
+    with pytest.raises(CommandError, match="ZHENGFA_AUDIT_KEY: expected standard base64") as failed:
+        call_command("audit", "checkpoint")
+    assert failed.value.returncode == 2
+    assert Checkpoint.objects.count() == 0

@@ -3,7 +3,9 @@ from __future__ import annotations
 from io import StringIO
 from typing import Any
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from tests.pii.fixtures import OTHER_ID, PII_KEY_1, PII_KEY_2, VALID_ID, City
 from zhengfa.audit.models import AuditEntry
@@ -44,3 +46,15 @@ def test_rotation_is_restartable_and_skips_what_is_done(city: City, settings: An
     call_command("pii", "rotate", stdout=again)
     assert "0 of 1 people re-encrypted" in again.getvalue()
     assert AuditEntry.objects.filter(action="pii.rotate").count() == 1
+
+
+def test_rotation_with_a_malformed_keyring_exits_2_and_changes_nothing(
+    city: City, settings: Any
+) -> None:
+    person = person_create(actor=city.judge, name="张三", id_number=VALID_ID)
+    settings.ZHENGFA_PII_KEYS = "k2"
+    with pytest.raises(CommandError, match="ZHENGFA_PII_KEYS") as failed:
+        call_command("pii", "rotate", stdout=StringIO())
+    assert failed.value.returncode == 2
+    stored = Person.objects.get(pk=person.pk)
+    assert (stored.name, stored.data_key_wrapped) == (person.name, person.data_key_wrapped)

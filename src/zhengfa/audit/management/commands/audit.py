@@ -11,6 +11,7 @@ import signal
 import threading
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -38,10 +39,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["subcommand"] == "verify":
-            self._verify(as_json=options["json"])
-        else:
-            self._checkpoint(every=options["every"])
+        try:
+            if options["subcommand"] == "verify":
+                self._verify(as_json=options["json"])
+            else:
+                self._checkpoint(every=options["every"])
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc), returncode=2) from exc
 
     def _verify(self, *, as_json: bool) -> None:
         report = _verify_with_progress()

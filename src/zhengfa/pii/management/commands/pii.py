@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -21,6 +22,12 @@ class Command(BaseCommand):
         sub.add_parser("rotate", help="re-encrypt under the first key of ZHENGFA_PII_KEYS")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            self._rotate()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+
+    def _rotate(self) -> None:
         total = Person.objects.filter(erased_at__isnull=True).count()
         columns = (
             TextColumn("re-encrypting"),
