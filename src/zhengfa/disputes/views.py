@@ -27,6 +27,7 @@ from zhengfa.disputes.models import Channel, Confirmation, Dispute
 from zhengfa.disputes.services import outcome, routing
 from zhengfa.disputes.services.intake import PartyInput, PhotoInput, dispute_report
 from zhengfa.flow.common import now
+from zhengfa.flow.machine import get_kind
 from zhengfa.flow.selectors import clocks_of, timeline, urgency
 from zhengfa.org.models import Grid
 from zhengfa.org.roles import Role
@@ -92,6 +93,7 @@ def _page(request: HttpRequest, dispute: Dispute, **forms: Any) -> HttpResponse:
         "dispute": dispute,
         "matter": matter,
         "urgency": urgency(matter, now()),
+        "stage_label": get_kind(matter.kind).stage(matter.stage).label,
         "clocks": clocks_of(matter),
         "timeline": timeline(matter),
         "decisions": dispute.decisions.select_related("unit"),
