@@ -122,3 +122,26 @@ def test_the_ledger_through_the_api(hz: Hz) -> None:
     assert bad.status_code == 422 and "level" in bad.content.decode()
     layer = json.loads(client.get("/api/v1/hazards/map").content)
     assert len(layer["features"]) == 2
+
+
+def test_the_ledger_map_and_list_run_a_fixed_number_of_queries(hz: Hz) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(hz.commission)
+    urls = ("/api/v1/hazards/ledger?level=grid", "/api/v1/hazards/map", "/api/v1/hazards/")
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    _fire_hazards(hz)
+    few = counts()
+    for _ in range(3):
+        _fire_hazards(hz)
+    assert counts() == few  # eight hazards cost what two did
