@@ -49,6 +49,11 @@ def test_an_inspection_on_the_page_opens_a_hazard(hz: Hz) -> None:
     assert hazard.photos.count() == 1
     detail = client.get(answer["Location"]).content.decode()
     assert "安全出口被锁" in detail and "23:59" in detail
+    photo_url = f"/hazards/{hazard.pk}/photos/{hazard.photos.get().pk}"
+    assert photo_url in detail
+    image = client.get(photo_url)
+    assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
+    assert _client(hz.outsider_operator).get(photo_url).status_code == 404
 
 
 def test_a_point_outside_every_grid_is_refused_and_the_form_keeps_its_values(hz: Hz) -> None:

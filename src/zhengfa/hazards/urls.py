@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("campaigns/<int:pk>/inspect/", views.inspect, name="inspect"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/photos/<int:photo_id>", views.photo, name="photo"),
     path("<int:pk>/rectify/", views.rectify, name="rectify"),
     path("<int:pk>/verify/", views.verify, name="verify"),
     path("ledger/", views.ledger, name="ledger"),

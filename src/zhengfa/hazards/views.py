@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -169,6 +169,19 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("hazards:detail", pk=pk)
     context = _detail_context(request, hazard) | {"verify_form": form}
     return render(request, "hazards/detail.html", context, status=422)
+
+
+@login_required
+def photo(request: HttpRequest, pk: int, photo_id: int) -> FileResponse:
+    """A photo of a hazard, for whoever sees the hazard (no public media URL)."""
+    hazard = selectors.hazard_for(request.user, pk)
+    found = next((p for p in hazard.photos.all() if p.pk == photo_id), None)
+    if found is None:
+        raise Http404("No photo matches the given query.")
+    response = FileResponse(found.image.open("rb"), content_type=found.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 LEVEL_LABELS = {
