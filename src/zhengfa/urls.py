@@ -25,6 +25,7 @@ urlpatterns = [
     path("open311/v2/", include("zhengfa.portal.open311_urls")),
     path("portal/", include("zhengfa.portal.urls")),
     path("disputes/", include("zhengfa.disputes.urls")),
+    path("courts/", include("zhengfa.courts.urls")),
     path("hazards/", include("zhengfa.hazards.urls")),
     path("", include("zhengfa.web.urls")),
     path("admin/", admin.site.urls),

@@ -39,6 +39,11 @@ class PartyIn(Schema):
     organisation: str = ""
 
 
+class AttachmentIn(Schema):
+    name: str
+    content_base64: str
+
+
 class FilingIn(Schema):
     court: str  # unit code
     procedure: str
@@ -46,6 +51,7 @@ class FilingIn(Schema):
     claims: str
     parties: list[PartyIn]
     enterprise_related: bool = False
+    attachments: list[AttachmentIn] = []
 
 
 class FilingOut(Schema):
@@ -232,8 +238,19 @@ def filing_create(request: HttpRequest, body: FilingIn) -> Status:
         claims=body.claims,
         parties=[filing.PartyInput(**p.dict()) for p in body.parties],
         enterprise_related=body.enterprise_related,
+        attachments=[
+            (a.name, _decoded(a.content_base64, f"attachments[{n}].content_base64"))
+            for n, a in enumerate(body.attachments)
+        ],
     )
     return Status(201, _filing_out(created))
+
+
+def _decoded(text: str, field: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise invalid(field, "the file's bytes in base64") from None
 
 
 @router.post("/filings/{filing_id}/decision", response=FilingOut, summary="Decide a filing")
@@ -422,10 +439,7 @@ def limit_request(request: HttpRequest, case_id: int, body: LimitIn) -> Status:
 @router.post("/cases/{case_id}/dossier", response={201: DossierOut}, summary="Upload a file")
 def dossier_add(request: HttpRequest, case_id: int, body: UploadIn) -> Status:
     case = reports.case_for(_who(request), case_id)
-    try:
-        content = base64.b64decode(body.content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise invalid("content_base64", "the file's bytes in base64") from None
+    content = _decoded(body.content_base64, "content_base64")
     stored = dossier.dossier_upload(actor=_who(request), case=case, name=body.name, content=content)
     out = DossierOut(
         id=stored.pk,

@@ -168,6 +168,23 @@ class Filing(models.Model):
         return f"filing {self.pk} ({self.get_status_display()})"
 
 
+class FilingAttachment(models.Model):
+    """A file submitted with a complaint (起诉状, evidence); it joins the case's electronic
+    dossier when the filing is accepted. Checked like any dossier upload."""
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("文件名 name"), max_length=160)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class PanelKind(models.TextChoices):
     SOLE = "sole", _("独任审理 Sole judge")
     COLLEGIAL = "collegial", _("合议庭 Collegial panel")

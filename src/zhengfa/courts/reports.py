@@ -19,6 +19,8 @@ from django.db.models import Count, F, Q, QuerySet
 
 from zhengfa.courts.models import (
     CourtCase,
+    Filing,
+    FilingStatus,
     Hearing,
     HearingStatus,
     Listing,
@@ -26,7 +28,9 @@ from zhengfa.courts.models import (
     Objection,
 )
 from zhengfa.courts.workflow.common import code_hash
-from zhengfa.flow.models import Clock, ClockEvent, ClockEventKind, Holding, Matter
+from zhengfa.flow.models import Approval, Clock, ClockEvent, ClockEventKind, Holding, Matter
+from zhengfa.flow.selectors import approval_inbox
+from zhengfa.org.roles import Role
 
 SERIOUS_DAYS = 180
 
@@ -267,3 +271,72 @@ def by_stage(cases: QuerySet[CourtCase]) -> dict[str, int]:
     for stage in cases.values_list("matter__stage", flat=True):
         counts[stage] += 1
     return dict(counts)
+
+
+# ── Reads for the pages ──────────────────────────────────────────────────────────────
+
+
+def filings_for(user: Any) -> QuerySet[Filing]:
+    """Filings in the user's scope: a court's registry sees its court's, a citizen their own
+    (the filer is a participant of the filing matter)."""
+    return Filing.objects.filter(matter__in=Matter.objects.for_user(user).values("pk"))
+
+
+def filing_for(user: Any, pk: int) -> Filing:
+    from django.http import Http404
+
+    found = filings_for(user).select_related("matter", "court", "cause").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No filing matches the given query.")
+    return found
+
+
+def filing_queue(user: Any) -> QuerySet[Filing]:
+    """The registry's queue: filings under review or waiting for material, oldest due first."""
+    return (
+        filings_for(user)
+        .filter(status__in=(FilingStatus.REVIEW, FilingStatus.MATERIAL))
+        .select_related("matter", "court", "cause")
+        .order_by("matter__due_at", "pk")
+    )
+
+
+def appeals_to_receive(user: Any) -> QuerySet[CourtCase]:
+    """Appeal files transferred up to the user's court (a higher court's registry) and not
+    yet registered there. The higher court sees the lower court's case for this only."""
+    if getattr(user, "role", None) != Role.COURT_REGISTRAR or not getattr(user, "unit_id", None):
+        return CourtCase.objects.none()
+    return (
+        CourtCase.objects.filter(
+            matter__unit__parent_id=user.unit_id,
+            matter__stage__in=("archive", "archived"),
+            matter__clocks__purpose="stage:transfer",
+            matter__clocks__state="stopped",
+            appeals__isnull=True,
+        )
+        .select_related("matter", "matter__unit")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def court_approvals(user: Any) -> list[Approval]:
+    """The flow approval inbox, restricted to requests on court cases (the trial limits)."""
+    inbox = approval_inbox(user)
+    cases = {
+        c.pk: c
+        for c in CourtCase.objects.filter(pk__in=[a.matter_id for a in inbox]).select_related(
+            "matter"
+        )
+    }
+    for approval in inbox:
+        approval.case = cases.get(approval.matter_id)  # type: ignore[attr-defined]
+    return [a for a in inbox if a.matter_id in cases]
+
+
+def listings_for(user: Any) -> QuerySet[Listing]:
+    return (
+        Listing.objects.filter(case__in=cases_for(user))
+        .select_related("case", "person", "removal_clock")
+        .order_by("status", "-listed_on", "pk")
+    )

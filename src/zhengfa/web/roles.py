@@ -58,3 +58,9 @@ DEFAULT_LINKS: tuple[Link, ...] = (MY_MATTERS, MAP, API_DOCS)
 
 def links_for(role: str) -> tuple[Link, ...]:
     return ROLE_LINKS.get(role, DEFAULT_LINKS)
+
+
+def add_role_links(roles: tuple[str, ...], links: tuple[Link, ...]) -> None:
+    """A domain app adds its pages to these roles' home pages (called in its ready())."""
+    for role in roles:
+        ROLE_LINKS[role] = (*links_for(role), *links)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 
-from zhengfa.courts.models import CourtCase, DossierFile, DossierKind
+from zhengfa.courts.models import CourtCase, DossierFile, DossierKind, FilingAttachment
 from zhengfa.courts.workflow.common import audit, invalid, require_change
 from zhengfa.flow.common import now
 
@@ -98,6 +98,14 @@ def dossier_upload(*, actor: Any, case: CourtCase, name: str, content: bytes) ->
     check_content(name, content)
     with transaction.atomic():
         return _store(actor, case, name.strip(), content, DossierKind.UPLOADED)
+
+
+def dossier_add_from_filing(
+    *, actor: Any, case: CourtCase, attachment: FilingAttachment
+) -> DossierFile:
+    """A complaint's attachment joins the dossier at acceptance (in the caller's
+    transaction; it was checked when it was submitted)."""
+    return _store(actor, case, attachment.name, bytes(attachment.content), DossierKind.UPLOADED)
 
 
 def dossier_generate(

@@ -11,12 +11,15 @@ art. 126(2); Admin Interp. (2018) art. 53).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from zhengfa.courts import casenumber
@@ -27,6 +30,7 @@ from zhengfa.courts.models import (
     CauseKind,
     CourtCase,
     Filing,
+    FilingAttachment,
     FilingChannel,
     FilingStatus,
     PartySide,
@@ -43,6 +47,7 @@ from zhengfa.courts.workflow.common import (
     tell_parties,
     today,
 )
+from zhengfa.courts.workflow.dossier import check_content, dossier_add_from_filing
 from zhengfa.flow.models import Clock, Matter
 from zhengfa.flow.services.clockops import clock_start
 from zhengfa.flow.services.matters import matter_move, matter_open
@@ -91,10 +96,12 @@ def filing_submit(
     parties: list[PartyInput],
     cause_code: str = "",
     enterprise_related: bool = False,
+    attachments: Sequence[tuple[str, bytes]] = (),
     on: date | None = None,
 ) -> Filing:
     """Receive a complaint. A registrar files at the counter; a citizen or lawyer online
-    (their personal data sealed until the registry registers the parties)."""
+    (their personal data sealed until the registry registers the parties). Attachments
+    (name, bytes) are checked like dossier uploads and join the dossier at acceptance."""
     channel = _channel_of(actor)
     spec = spec_of(procedure)
     day = on or today()
@@ -103,6 +110,7 @@ def filing_submit(
         raise invalid("claims", "state the claims (诉讼请求), 1–5000 characters")
     cause = _cause(spec.category, cause_code, day)
     _check_parties(parties)
+    _check_attachments(attachments)
     with transaction.atomic():
         matter = matter_open(
             actor=actor,
@@ -128,15 +136,44 @@ def filing_submit(
         )
         for party in parties:
             _add_party(actor, filing, party, channel)
+        FilingAttachment.objects.bulk_create(
+            FilingAttachment(
+                filing=filing,
+                name=name.strip(),
+                content=content,
+                sha256=hashlib.sha256(content).hexdigest(),
+                size=len(content),
+            )
+            for name, content in attachments
+        )
         if enterprise_related:
             _enterprise_target(actor, matter, court, "filing", day)
         audit(
             actor=actor,
             action="filing.submit",
             subject=filing,
-            new={"channel": channel, "procedure": procedure, "parties": len(parties)},
+            new={
+                "channel": channel,
+                "procedure": procedure,
+                "parties": len(parties),
+                "attachments": len(attachments),
+            },
         )
     return filing
+
+
+MAX_ATTACHMENTS = 20
+
+
+def _check_attachments(attachments: Sequence[tuple[str, bytes]]) -> None:
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise invalid("attachments", f"at most {MAX_ATTACHMENTS} files")
+    for n, (name, content) in enumerate(attachments):
+        try:
+            check_content(name, content)
+        except ValidationError as error:
+            field, messages = next(iter(error.message_dict.items()))
+            raise invalid(f"attachments[{n}].{field}", f"{name}: {messages[0]}") from None
 
 
 def _channel_of(actor: Any) -> str:
@@ -329,6 +366,8 @@ def filing_accept(*, actor: Any, filing: Filing, on: date | None = None) -> Acce
             filing=filing,
         )
         filing.parties.update(case=case)
+        for attachment in filing.attachments.all():
+            dossier_add_from_filing(actor=actor, case=case, attachment=attachment)
         filing.status = FilingStatus.ACCEPTED
         filing.save(update_fields=["status"])
         tell_parties(case, f"已立案 Registered: {case.number}", f"{spec.rule}", _trial_basis(case))
