@@ -107,3 +107,31 @@ def test_ledger_and_map_pages(hz: Hz) -> None:
     assert "每一项都有负责人" in ledger
     assert client.get("/hazards/map/").status_code == 200
     assert client.get("/hazards/").status_code == 200
+
+
+def test_the_commission_plans_a_campaign_on_its_page(hz: Hz) -> None:
+    client = _client(hz.commission)
+    assert 'value="230402"' in client.get("/hazards/campaigns/new/").content.decode()
+    data = {
+        "theme": "campus",
+        "name": "秋季开学校园周边安全专项行动",
+        "region": "230402",
+        "starts_on": "2026-11-10",
+        "ends_on": "2026-11-01",
+        "lead_unit": "230402-ZZZX",
+        "units": ["230402-ZZZX", "230402-PCS"],
+        "sites": "第一小学\n第二中学",
+        "items": "",
+    }
+    before = footprint()
+    refused = client.post("/hazards/campaigns/new/", data)
+    text = refused.content.decode()
+    assert "ends before it starts" in text and "秋季开学校园周边安全专项行动" in text
+    assert footprint() == before
+    answer = client.post("/hazards/campaigns/new/", data | {"ends_on": "2026-12-10"})
+    assert answer.status_code == 302
+    from zhengfa.hazards.models import Campaign
+
+    campaign = Campaign.objects.get(theme__code="campus")
+    assert campaign.sites == ["第一小学", "第二中学"] and campaign.items.count() == 5
+    assert _client(hz.worker).get("/hazards/campaigns/new/").status_code == 403

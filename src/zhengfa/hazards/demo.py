@@ -29,6 +29,7 @@ from zhengfa.flow.common import legal_day
 from zhengfa.flow.models import Matter, MatterStatus
 from zhengfa.hazards.flows import CLOSED, HAZARD_KIND
 from zhengfa.hazards.models import Campaign, CampaignTheme, ChecklistItem, CheckResult, Hazard
+from zhengfa.org.geo import polygon_from_geojson
 from zhengfa.org.models import Grid, Region, RegionLevel, Unit, UnitKind, User
 from zhengfa.org.roles import Role
 
@@ -80,6 +81,13 @@ class County:
     grids: list[Grid]
     urban: set[int]  # ids of grids of urban communities (many small grids)
     owners: dict[int, User | None]  # unit id -> the centre operator owning its hazards
+    points: dict[int, tuple[float, float]]  # grid id -> a point inside it
+
+
+def inside(grid: Grid) -> tuple[float, float]:
+    """A point surely inside the grid (a concave grid's centroid may lie outside it)."""
+    point = polygon_from_geojson(grid.geometry).representative_point()
+    return point.x, point.y
 
 
 def build_demo_hazards(seed: int, progress: Any) -> dict[str, int]:
@@ -131,7 +139,7 @@ def _day(year: int, month: int, day: int) -> date:
 
 def _counties() -> list[County]:
     grids: dict[str, list[Grid]] = defaultdict(list)
-    for grid in Grid.objects.filter(is_demo=True).only("pk", "code", "region_id", "worker_id"):
+    for grid in Grid.objects.filter(is_demo=True):
         grids[grid.region_id[:6]].append(grid)
     per_village: defaultdict[str, int] = defaultdict(int)
     for county_grids in grids.values():
@@ -146,8 +154,17 @@ def _counties() -> list[County]:
             continue
         urban = {g.pk for g in grids[region.code] if per_village[g.region_id] >= 8}
         owners = {u.pk: operators.get(u.pk) for u in townships}
+        points = {g.pk: inside(g) for g in grids[region.code]}
         counties.append(
-            County(region.code, centres[region.code], townships, grids[region.code], urban, owners)
+            County(
+                region.code,
+                centres[region.code],
+                townships,
+                grids[region.code],
+                urban,
+                owners,
+                points,
+            )
         )
     return counties
 
@@ -211,8 +228,8 @@ def _history(
                 severity=severity,
                 description="演示数据 demo hazard",
                 responsible_party="演示场所 demo site",
-                lon=grid.centroid_lon,
-                lat=grid.centroid_lat,
+                lon=county.points[grid.pk][0],
+                lat=county.points[grid.pk][1],
                 found_by_id=grid.worker_id,
                 found_at=matter.opened_at,
                 is_demo=True,
@@ -284,8 +301,8 @@ def _open_now(
                     severity=severity,
                     description=f"演示数据：{hazard_item.text}未落实 demo finding",
                     responsible_party=f"演示场所{n + 1}号 demo site",
-                    lon=grid.centroid_lon,
-                    lat=grid.centroid_lat,
+                    lon=county.points[grid.pk][0],
+                    lat=county.points[grid.pk][1],
                     item=hazard_item.pk,
                 )
             ],

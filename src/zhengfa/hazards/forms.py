@@ -65,6 +65,40 @@ class InspectionForm(forms.Form):
         ]
 
 
+class CampaignForm(forms.Form):
+    theme = forms.ChoiceField(label=_("主题 Theme"))
+    name = forms.CharField(label=_("名称 Name"), max_length=120)
+    region = forms.CharField(label=_("区划代码 Region code"), max_length=12)
+    starts_on = forms.DateField(label=_("开始 Starts on"), widget=forms.DateInput({"type": "date"}))
+    ends_on = forms.DateField(label=_("结束 Ends on"), widget=forms.DateInput({"type": "date"}))
+    lead_unit = forms.ChoiceField(label=_("牵头单位 Lead unit"))
+    units = forms.MultipleChoiceField(
+        label=_("责任单位 Responsible units"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    sites = forms.CharField(
+        label=_("重点场所（每行一个）Sites (one a line)"),
+        required=False,
+        widget=forms.Textarea({"rows": 3}),
+    )
+    items = forms.CharField(
+        label=_("检查项（每行一项，空则用主题默认）Checklist (one a line; blank: the theme's)"),
+        required=False,
+        widget=forms.Textarea({"rows": 5}),
+    )
+
+    def __init__(
+        self, *args: Any, themes: list[tuple[str, str]], units: list[tuple[str, str]], **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.fields["theme"].choices = themes  # type: ignore[attr-defined]
+        self.fields["lead_unit"].choices = units  # type: ignore[attr-defined]
+        self.fields["units"].choices = units  # type: ignore[attr-defined]
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class RectifyForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     measures = forms.CharField(

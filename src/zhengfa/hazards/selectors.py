@@ -30,7 +30,9 @@ from zhengfa.hazards.models import (
     Inspection,
     Severity,
 )
-from zhengfa.org.models import REGION_CODE_LENGTH, Grid, Region, RegionLevel
+from zhengfa.org.models import REGION_CODE_LENGTH, Grid, Region, RegionLevel, Unit
+from zhengfa.org.roles import Role
+from zhengfa.org.scoping import Scope
 
 _RELATED = ("matter", "matter__unit", "matter__owner", "matter__grid", "campaign__theme")
 LEVELS = ("grid", RegionLevel.TOWNSHIP, RegionLevel.COUNTY)
@@ -69,6 +71,17 @@ def campaign_for(user: Any, pk: int) -> Campaign:
     if found is None:
         raise Http404("No campaign matches the given query.")
     return found  # type: ignore[no-any-return]
+
+
+def planning_units(user: Any) -> list[Unit]:
+    """The units a planner may name in a campaign: those of their region."""
+    code = Scope.of(user).region_code or ""
+    units = (
+        Unit.objects.all()
+        if user.role == Role.PLATFORM_ADMIN
+        else Unit.objects.filter(region__code__startswith=code)
+    )
+    return list(units.order_by("code")[:500]) if code or user.role == Role.PLATFORM_ADMIN else []
 
 
 def inspector_grids(user: Any, campaign: Campaign) -> list[Grid]:

@@ -8,6 +8,7 @@ app_name = "hazards"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("campaigns/new/", views.plan, name="plan"),
     path("campaigns/<int:pk>/inspect/", views.inspect, name="inspect"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/photos/<int:photo_id>", views.photo, name="photo"),

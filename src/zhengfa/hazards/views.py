@@ -19,22 +19,65 @@ from zhengfa.flow.common import legal_day, now
 from zhengfa.flow.selectors import clocks_of, timeline, urgency
 from zhengfa.hazards import selectors
 from zhengfa.hazards.flows import HAZARD, RECTIFIERS, RECTIFYING, VERIFIERS, VERIFYING
-from zhengfa.hazards.forms import InspectionForm, RectifyForm, VerifyForm, add_service_errors
-from zhengfa.hazards.models import Campaign, CheckResult, Hazard
+from zhengfa.hazards.forms import (
+    CampaignForm,
+    InspectionForm,
+    RectifyForm,
+    VerifyForm,
+    add_service_errors,
+    lines,
+)
+from zhengfa.hazards.models import PLANNERS, Campaign, CheckResult, Hazard
 from zhengfa.hazards.photos import PhotoInput
+from zhengfa.hazards.services.campaigns import campaign_create
 from zhengfa.hazards.services.inspections import CheckInput, FindingInput, inspection_record
 from zhengfa.hazards.services.rectification import hazard_rectify, hazard_verify
 from zhengfa.org.models import RegionLevel
+from zhengfa.org.scoping import Scope
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     at = now()
     context = {
+        "can_plan": getattr(request.user, "role", "") in PLANNERS,
         "campaigns": selectors.campaigns_for(request.user, current_on=legal_day(at)),
         "rows": [(h, urgency(h.matter, at)) for h in selectors.hazards_for(request.user)],
     }
     return render(request, "hazards/home.html", context)
+
+
+@login_required
+def plan(request: HttpRequest) -> HttpResponse:
+    """Plan a campaign (commission, governance centre, platform admin)."""
+    user: Any = request.user
+    if user.role not in PLANNERS:
+        raise PermissionDenied
+    region = Scope.of(user).region_code or ""
+    themes = [(t.code, str(t)) for t in selectors.themes()]
+    units = [(u.code, u.name) for u in selectors.planning_units(user)]
+    initial = {"region": region, "starts_on": legal_day()}
+    form = CampaignForm(request.POST or None, themes=themes, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = campaign_create(
+                actor=user,
+                theme=data["theme"],
+                name=data["name"],
+                region_code=data["region"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                lead_unit=data["lead_unit"],
+                units=data["units"],
+                sites=lines(data["sites"]),
+                items=lines(data["items"]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(f"{reverse('hazards:home')}?planned={campaign.pk}")
+    return render(request, "hazards/plan.html", {"form": form})
 
 
 @login_required
