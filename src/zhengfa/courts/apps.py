@@ -13,6 +13,10 @@ class CourtsConfig(AppConfig):
         from zhengfa.courts import flows  # noqa: F401  (registers the courts' matter kinds)
 
         self._add_home_links()
+        from zhengfa.courts.demo import build_demo_courts
+        from zhengfa.org.demo.hooks import register_demo_builder
+
+        register_demo_builder("courts", build_demo_courts)
 
     @staticmethod
     def _add_home_links() -> None:
