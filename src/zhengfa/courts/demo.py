@@ -31,6 +31,7 @@ from zhengfa.courts.flows import FIRST_INSTANCE_RULES
 from zhengfa.courts.models import (
     Category,
     Cause,
+    CauseCatalogue,
     CauseKind,
     CourtCase,
     Division,
@@ -41,7 +42,6 @@ from zhengfa.courts.models import (
     SequenceCounter,
 )
 from zhengfa.courts.procedures import APPEAL_PROCEDURE, PROCEDURES
-from zhengfa.courts.selectors import causes_in_force
 from zhengfa.courts.workflow.common import code_hash
 from zhengfa.flow import clocks as legal
 from zhengfa.flow.common import legal_day
@@ -51,7 +51,7 @@ from zhengfa.org.roles import Role
 
 SH = ZoneInfo("Asia/Shanghai")
 START = date(2024, 1, 1)
-CASES_A_YEAR = 1200  # per basic court; a real basic court registers a few thousand
+CASES_A_YEAR = 800  # per basic court (a real one registers a few thousand; kept for speed)
 P = Procedure
 MIX: dict[str, float] = {  # shares of a basic court's registrations
     P.CIVIL_SIMPLE: 0.42,
@@ -145,7 +145,7 @@ def _divisions(court: Unit) -> dict[str, list[tuple[Division, list[User]]]]:
 
 
 class _Causes:
-    """Leaf causes of the catalogue in force on a day, per kind (cached per catalogue)."""
+    """Leaf causes of the catalogue in force on a day, per kind (catalogues read once)."""
 
     KINDS: dict[str, str] = {
         Category.CIVIL: CauseKind.CIVIL,
@@ -154,11 +154,21 @@ class _Causes:
     }
 
     def __init__(self) -> None:
+        self.catalogues = list(CauseCatalogue.objects.all())
         self.cache: dict[int, list[Cause]] = {}
 
     def pick(self, rng: np.random.Generator, category: str, day: date) -> Cause | None:
         kind = self.KINDS.get(category)
-        catalogue = causes_in_force(kind, day) if kind else None
+        catalogue = next(
+            (
+                c
+                for c in self.catalogues
+                if c.kind == kind
+                and c.effective_from <= day
+                and (c.effective_to is None or day <= c.effective_to)
+            ),
+            None,
+        )
         if catalogue is None:
             return None
         if catalogue.pk not in self.cache:
@@ -287,7 +297,6 @@ class _NoCauses(_Causes):
     """An appeal keeps the first instance's cause."""
 
     def __init__(self, original: Plan) -> None:
-        super().__init__()
         self.original = original
 
     def pick(self, rng: np.random.Generator, category: str, day: date) -> Cause | None:
@@ -408,8 +417,9 @@ def _clock(
     matter: Matter, purpose: str, label: str, rule: str, plan: Plan
 ) -> tuple[Clock, list[ClockEvent]]:
     value = _value(rule, plan.filed_on)
+    due = legal.compute(value).due_on
     clock = _clock_row(matter, purpose, label, rule, plan.filed_on, plan)
-    events = [_event(ClockEventKind.START, plan.filed_on, f"起算 {label}", value, value, rule)]
+    events = [_event(ClockEventKind.START, plan.filed_on, f"起算 {label}", None, due, rule)]
     if plan.extended_on is not None:
         value, extension = _extend(value, rule, plan.extended_on)
         if extension is not None:
@@ -423,8 +433,9 @@ def _stage_clock(
 ) -> tuple[Clock, list[ClockEvent]]:
     label = "移送二审 Transfer to the higher court"
     value = _value(rule, start)
+    due = legal.compute(value).due_on
     clock = _clock_row(matter, "stage:transfer", label, rule, start, plan)
-    events = [_event(ClockEventKind.START, start, f"起算 {label}", value, value, rule)]
+    events = [_event(ClockEventKind.START, start, f"起算 {label}", None, due, rule)]
     return _finish(clock, value, events, sent)
 
 
@@ -452,14 +463,9 @@ def _extend(
         extended = value.extend(amount, approver=step.approver)
     except ClockError:
         return value, None
-    event = _event(
-        ClockEventKind.EXTEND,
-        on,
-        "有特殊情况需要延长 special circumstances",
-        value,
-        extended,
-        step.citation,
-    )
+    before, after = legal.compute(value).due_on, legal.compute(extended).due_on
+    reason = "有特殊情况需要延长 special circumstances"
+    event = _event(ClockEventKind.EXTEND, on, reason, before, after, step.citation)
     event.amount, event.unit, event.level = amount.amount, amount.unit.value, str(step.approver)
     event.reason_code = "special_circumstances"
     return extended, event
@@ -471,9 +477,11 @@ def _finish(
     if stop_on is not None:
         stop_on = max(stop_on, clock.started_on)
         value = value.stop(stop_on)
-        events.append(_event(ClockEventKind.STOP, stop_on, "结案 closed", value, value, ""))
-        clock.state, clock.stopped_at = ClockState.STOPPED, _instant(stop_on, 17)
     result = legal.compute(value)
+    if stop_on is not None:  # stopping never moves the due date
+        due = result.due_on
+        events.append(_event(ClockEventKind.STOP, stop_on, "结案 closed", due, due, ""))
+        clock.state, clock.stopped_at = ClockState.STOPPED, _instant(stop_on, 17)
     clock.due_on, clock.due_at = result.due_on, result.due_at
     clock.calendar_warnings, clock.span_kind = list(result.warnings), result.span_kind
     return clock, events
@@ -483,8 +491,8 @@ def _event(
     kind: str,
     on: date,
     reason: str,
-    before: legal.LegalClock,
-    after: legal.LegalClock,
+    due_before: date | None,
+    due_after: date,
     basis: str,
 ) -> ClockEvent:
     limit = legal.limit_rule(basis) if kind == ClockEventKind.START else None
@@ -493,8 +501,8 @@ def _event(
         on=on,
         reason=reason,
         legal_basis=("; ".join(limit.citations) if limit else basis or SYSTEM_BASIS)[:200],
-        due_before=None if kind == ClockEventKind.START else legal.compute(before).due_on,
-        due_after=legal.compute(after).due_on,
+        due_before=due_before,
+        due_after=due_after,
         recorded_at=_instant(on, 10),
     )
 
