@@ -48,6 +48,7 @@ class Channel(models.TextChoices):
     GRID = "grid", _("网格员上报 Grid worker")
     PORTAL = "portal", _("群众网上反映 Citizen portal")
     DESK = "desk", _("中心窗口 Centre desk")
+    POLICE = "police", _("警情分流 Diverted by the police")
 
 
 class Department(models.TextChoices):

@@ -1,3 +1,5 @@
+"""Police work: incident intake and triage (警情分流), duty planning, anti-fraud warnings."""
+
 from __future__ import annotations
 
 from django.apps import AppConfig
@@ -7,3 +9,6 @@ class PoliceConfig(AppConfig):
     name = "zhengfa.police"
     label = "police"
     verbose_name = "警务 Police"
+
+    def ready(self) -> None:
+        from zhengfa.police import flows  # noqa: F401  (registers the police kinds)

@@ -53,6 +53,7 @@ CHANNEL_ROLES: dict[str, tuple[str, ...]] = {
     Channel.GRID: (Role.GRID_WORKER,),
     Channel.PORTAL: (Role.CITIZEN,),
     Channel.DESK: (Role.CENTRE_OPERATOR, Role.MEDIATOR, Role.DEPT_LIAISON),
+    Channel.POLICE: (Role.POLICE_OFFICER,),  # 警情分流: a 110 report diverted to mediation
 }
 
 
@@ -110,7 +111,9 @@ def dispute_report(
         raise invalid("grid", f"no governance centre covers {grid.region_id}")
     with files_removed_on_failure() as stored, transaction.atomic():
         matter = matter_open(
-            actor=actor,
+            # A police diversion (警情分流) comes from outside the centre's unit: the intake
+            # opens it, and the disputes.report row below names the officer.
+            actor=None if channel == Channel.POLICE else actor,
             kind=DISPUTE_KIND,
             title=(title or f"{found.name}: {description}")[:200],
             region_code=grid.region_id,
@@ -147,7 +150,7 @@ def dispute_report(
                 "photos": len(checked),
             },
         )
-        if channel != Channel.PORTAL:
+        if channel not in (Channel.PORTAL, Channel.POLICE):  # those wait for the centre
             from zhengfa.disputes.services.routing import dispute_route
 
             dispute_route(actor=actor, dispute=dispute)

@@ -1,0 +1,1 @@
+"""Police services: every write, with its audit row, in one transaction."""
