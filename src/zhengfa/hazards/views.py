@@ -89,9 +89,11 @@ def inspect(request: HttpRequest, pk: int) -> HttpResponse:
     items = list(campaign.items.all())
     form = InspectionForm(request.POST or None, grids=grids, items=items)
     if request.method == "POST" and form.is_valid():
-        findings, about = _findings(request, form)
+        about = [
+            i.pk for i in form.items if form.cleaned_data[f"result_{i.pk}"] == CheckResult.HAZARD
+        ]
         try:
-            inspection = _record(request, campaign, form, findings)
+            inspection = _record(request, campaign, form, about)
         except ValidationError as error:
             add_service_errors(form, error, about)
         except PermissionDenied as error:
@@ -105,36 +107,34 @@ def inspect(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "hazards/inspect.html", context)
 
 
-def _findings(request: HttpRequest, form: InspectionForm) -> tuple[list[FindingInput], list[int]]:
+def _findings(
+    request: HttpRequest, data: dict[str, Any], about: list[int], lon: float, lat: float
+) -> list[FindingInput]:
     """A finding for every item answered 'hazard', at the point picked for the site."""
-    data = form.cleaned_data
-    findings, about = [], []
-    for item in form.items:
-        n = item.pk
-        if data[f"result_{n}"] != CheckResult.HAZARD:
-            continue
-        photos = [PhotoInput(str(f.name), f.read()) for f in request.FILES.getlist(f"photos_{n}")]
-        findings.append(
-            FindingInput(
-                severity=data[f"severity_{n}"],
-                description=data[f"description_{n}"],
-                responsible_party=data[f"party_{n}"] or data["site"],
-                lon=data["lon"] if data["lon"] is not None else float("nan"),
-                lat=data["lat"] if data["lat"] is not None else float("nan"),
-                item=n,
-                photos=tuple(photos),
-            )
+    return [
+        FindingInput(
+            severity=data[f"severity_{n}"],
+            description=data[f"description_{n}"],
+            responsible_party=data[f"party_{n}"] or data["site"],
+            lon=lon,
+            lat=lat,
+            item=n,
+            photos=tuple(
+                PhotoInput(str(f.name), f.read()) for f in request.FILES.getlist(f"photos_{n}")
+            ),
         )
-        about.append(n)
-    return findings, about
+        for n in about
+    ]
 
 
 def _record(
-    request: HttpRequest, campaign: Campaign, form: InspectionForm, findings: list[FindingInput]
+    request: HttpRequest, campaign: Campaign, form: InspectionForm, about: list[int]
 ) -> Any:
     data = form.cleaned_data
-    if findings and (data["lon"] is None or data["lat"] is None):
+    lon, lat = data["lon"], data["lat"]
+    if about and (lon is None or lat is None):
         raise ValidationError({"lon": gettext("在地图上点选隐患位置 Pick the place on the map")})
+    findings = _findings(request, data, about, lon, lat) if about else []
     return inspection_record(
         actor=request.user,
         campaign=campaign,
