@@ -80,11 +80,14 @@ def test_four_workers_warn_exactly_once_per_clock_and_threshold(world: World) ->
     n = 3000
     reached = _due_clocks(world, n)
     command = [sys.executable, "-m", "zhengfa.cli", "sweep", "--batch", "50", "--no-deliver"]
-    workers = [subprocess.Popen(command, env=_env(), stdout=subprocess.PIPE) for _ in range(4)]
-    outputs = [w.communicate(timeout=600)[0].decode() for w in workers]
-    assert all(w.returncode == 0 for w in workers), outputs
+    workers = [
+        subprocess.Popen(command, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    outputs = [w.communicate(timeout=600) for w in workers]
+    assert all(w.returncode == 0 for w in workers), [err.decode()[-2000:] for _, err in outputs]
     _assert_exactly_once(n, reached)
-    shares = [int(out.split("warnings ")[1].split()[0]) for out in outputs]
+    shares = [int(out.decode().split("warnings ")[1].split()[0]) for out, _ in outputs]
     assert sum(shares) == n * len(reached)
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from zhengfa.flow import ladder
 from zhengfa.flow.common import audit, now
@@ -36,7 +36,7 @@ from zhengfa.flow.models import (
 )
 from zhengfa.flow.notices import build, deliver_pending
 from zhengfa.flow.services.clockops import next_alert
-from zhengfa.flow.thresholds import OVERDUE, label, thresholds_of
+from zhengfa.flow.thresholds import OVERDUE, label, threshold_kind, thresholds_for
 
 log = logging.getLogger(__name__)
 
@@ -98,12 +98,14 @@ def _act(clocks: list[Clock], at: datetime) -> SweepResult:
     warnings: list[Warning] = []
     notices: list[Notice] = []
     overdue: list[Clock] = []
+    cache: dict[tuple[str, str], tuple[int, ...]] = {}
+    now_s = at.timestamp()
     for clock in clocks:
-        reached = [
-            t
-            for t in thresholds_of(clock)
-            if t not in fired[clock.pk] and clock.due_at.timestamp() - t <= at.timestamp()
-        ]
+        key = (clock.rule, threshold_kind(clock))
+        if key not in cache:
+            cache[key] = thresholds_for(*key)
+        due_s, done = clock.due_at.timestamp(), fired[clock.pk]
+        reached = [t for t in cache[key] if t not in done and due_s - t <= now_s]
         tightest = min(reached, default=None)
         warnings += [
             Warning(clock=clock, threshold_s=t, fired_at=at, notified=t == tightest)
@@ -115,13 +117,34 @@ def _act(clocks: list[Clock], at: datetime) -> SweepResult:
         elif tightest is not None and _recipient(clock) is not None:
             subject = _warning_subject(clock, tightest)
             notices.append(build(_recipient(clock), subject, _warning_body(clock), clock.matter))
-        clock.next_alert_at = next_alert(clock, fired[clock.pk])
+        clock.next_alert_at = next_alert(clock, fired[clock.pk], cache[key])
     Warning.objects.bulk_create(warnings)
     notices += Escalation(at).run(overdue)
     Notice.objects.bulk_create(notices)
-    Clock.objects.bulk_update(clocks, ["next_alert_at"])
+    _set_next_alerts(clocks)
     result.warnings, result.notices, result.overdue = len(warnings), len(notices), len(overdue)
     return result
+
+
+def _set_next_alerts(clocks: list[Clock]) -> None:
+    """One UPDATE … FROM (VALUES …) for the batch (Django's bulk_update builds a CASE per
+    row, which costs more than the rest of the batch)."""
+    ops = connection.ops
+    values = [(c.pk, ops.adapt_datetimefield_value(c.next_alert_at)) for c in clocks]
+    if connection.vendor == "postgresql":
+        rows = ", ".join(["(%s, %s::timestamptz)"] * len(values))
+        sql = (
+            "UPDATE flow_clock AS c SET next_alert_at = v.a "  # noqa: S608 (placeholders only)
+            f"FROM (VALUES {rows}) AS v(id, a) WHERE c.id = v.id"
+        )
+    else:
+        rows = ", ".join(["(%s, %s)"] * len(values))
+        sql = (
+            "UPDATE flow_clock SET next_alert_at = v.column2 "  # noqa: S608 (placeholders only)
+            f"FROM (VALUES {rows}) AS v WHERE flow_clock.id = v.column1"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [item for pair in values for item in pair])
 
 
 def _recipient(clock: Clock) -> Any:

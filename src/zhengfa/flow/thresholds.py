@@ -48,10 +48,14 @@ def label(threshold_s: int) -> str:
     return f"{threshold_s}秒 {threshold_s} s"
 
 
+def threshold_kind(clock: Clock) -> str:
+    """calendar, workdays, hours or minutes: an instant clock longer than a few hours warns
+    in hours."""
+    if clock.span_kind != "minutes":
+        return clock.span_kind
+    length = (clock.due_at - clock.started_at).total_seconds()
+    return "hours" if length > 3 * _HOUR else "minutes"
+
+
 def thresholds_of(clock: Clock) -> tuple[int, ...]:
-    """A clock's thresholds; an instant clock longer than a few hours warns in hours."""
-    kind = clock.span_kind
-    if kind == "minutes":
-        length = (clock.due_at - clock.started_at).total_seconds()
-        kind = "hours" if length > 3 * _HOUR else "minutes"
-    return thresholds_for(clock.rule, kind)
+    return thresholds_for(clock.rule, threshold_kind(clock))

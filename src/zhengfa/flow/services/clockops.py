@@ -39,11 +39,13 @@ def lawful(field: str) -> Iterator[None]:
         raise invalid(field, str(exc)) from exc
 
 
-def next_alert(clock: Clock, fired: set[int]) -> datetime | None:
+def next_alert(
+    clock: Clock, fired: set[int], thresholds: tuple[int, ...] | None = None
+) -> datetime | None:
     """The next instant the sweeper must look at this clock, or None (paused, stopped, done)."""
     if clock.state != ClockState.RUNNING:
         return None
-    pending = [t for t in thresholds_of(clock) if t not in fired]
+    pending = [t for t in thresholds or thresholds_of(clock) if t not in fired]
     return clock.due_at - timedelta(seconds=pending[0]) if pending else None
 
 
