@@ -251,3 +251,9 @@ def test_personal_data_of_an_erased_person_cannot_be_recorded(city: City) -> Non
             actor=city.judge, action="a.b", subject=person, personal={"name": "张三"}, person=person
         )
     assert AuditEntry.objects.count() == count
+
+
+def test_model_snapshot_never_copies_password_hashes(city: City) -> None:
+    snapshot = model_snapshot(city.judge)
+    assert snapshot["password"].startswith("[encrypted:")
+    assert city.judge.password not in json.dumps(snapshot, default=str)

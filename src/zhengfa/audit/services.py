@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from zhengfa.pii.models import Person
 
 REDACTED = "[encrypted]"
+# Secrets that are not personal data but must not be copied into the log either.
+SECRET_FIELD_NAMES = frozenset({"password", "key_hash", "data_key_wrapped"})
 
 
 class AuditUsageError(ValueError):
@@ -161,13 +163,14 @@ def _locked_head(shard: int) -> tuple[int, str]:
 def model_snapshot(instance: models.Model) -> dict[str, Any]:
     """Concrete field values by attribute name (``unit_id`` for a foreign key).
 
-    Encrypted and keyed-hash fields appear as ``[encrypted:<6 hex of the stored bytes>]``
-    so a diff shows that they changed but never what they hold.
+    Encrypted and keyed-hash fields, and secrets such as password hashes, appear as
+    ``[encrypted:<6 hex of the stored bytes>]``: a diff shows that they changed, never what
+    they hold.
     """
     snapshot: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname)
-        if getattr(field, "audit_redact", False):
+        if getattr(field, "audit_redact", False) or field.name in SECRET_FIELD_NAMES:
             value = f"{REDACTED[:-1]}:{sha256_hex(value)[:6]}]" if value else value
         snapshot[field.attname] = value
     return snapshot
