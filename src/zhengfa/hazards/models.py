@@ -312,7 +312,8 @@ class RectificationLimit(models.Model):
 
     def __str__(self) -> str:
         if self.same_day:
-            return f"{self.get_severity_display()}: 当日 {self.cutoff:%H:%M}"
+            cutoff = f"{self.cutoff:%H:%M}" if self.cutoff else "—"
+            return f"{self.get_severity_display()}: 当日 {cutoff}"
         return f"{self.get_severity_display()}: {self.amount} {self.unit}"
 
     def clean(self) -> None:
