@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
+from django.db import transaction
 
 from zhengfa.audit.services import audit_record
 from zhengfa.clock import ClockError, Period
@@ -100,6 +101,7 @@ class Plan:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+@transaction.atomic
 def build_demo_courts(seed: int, progress: Any, cases_a_year: int = CASES_A_YEAR) -> dict[str, int]:
     """The demo history; returns the counts for the demo build's summary."""
     rng = np.random.default_rng([seed, 5])

@@ -27,7 +27,7 @@ COUNTER_PROCEDURES = (
     Procedure.CRIMINAL_SUMMARY,
     Procedure.CRIMINAL_FAST_TRACK,
 )
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
