@@ -12,7 +12,7 @@ from tests.hazards.conftest import SH, seed_themes_and_limits
 from tests.org.mini_city import MiniCity
 from zhengfa.flow.models import Clock
 from zhengfa.hazards.demo import build_demo_hazards
-from zhengfa.hazards.models import Campaign, Hazard
+from zhengfa.hazards.models import Campaign, Hazard, Verification
 from zhengfa.org.models import Grid
 
 
@@ -42,6 +42,9 @@ def test_three_years_of_seasonal_campaigns_and_hazards(mini_city: MiniCity) -> N
         h.found_at.astimezone(SH).month for h in closed.filter(campaign__theme__code="campus")
     )
     assert set(campus_months) <= {2, 3, 8, 9}  # campus hazards at the term starts
+    verified = Verification.objects.filter(hazard__is_demo=True).select_related("rectification")
+    assert verified.count() > 0
+    assert all(v.by_id != v.rectification.by_id for v in verified)  # never the rectifier
     assert len(open_now) == 1 and open_now[0].campaign.theme.code == "fire"  # winter now
     live = Clock.objects.get(matter=open_now[0].matter)
     assert live.state == "running"

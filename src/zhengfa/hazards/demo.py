@@ -28,7 +28,15 @@ from zhengfa.audit.services import audit_record
 from zhengfa.flow.common import legal_day
 from zhengfa.flow.models import Matter, MatterStatus
 from zhengfa.hazards.flows import CLOSED, HAZARD_KIND
-from zhengfa.hazards.models import Campaign, CampaignTheme, ChecklistItem, CheckResult, Hazard
+from zhengfa.hazards.models import (
+    Campaign,
+    CampaignTheme,
+    ChecklistItem,
+    CheckResult,
+    Hazard,
+    Rectification,
+    Verification,
+)
 from zhengfa.org.geo import polygon_from_geojson
 from zhengfa.org.models import Grid, Region, RegionLevel, Unit, UnitKind, User
 from zhengfa.org.roles import Role
@@ -220,7 +228,7 @@ def _history(
             plans.append((grid, str(severity)))
         day += timedelta(days=1)
     created = Matter.objects.bulk_create(matters, batch_size=1000)
-    Hazard.objects.bulk_create(
+    hazards = Hazard.objects.bulk_create(
         (
             Hazard(
                 matter=matter,
@@ -238,7 +246,29 @@ def _history(
         ),
         batch_size=1000,
     )
+    _rectified(hazards)
     return len(created)
+
+
+def _rectified(hazards: list[Hazard]) -> None:
+    """The grid worker rectified it (with the responsible party), the owner verified it: the
+    verifier is never the rectifier. Hazards without both people keep no such rows."""
+    pairs = [pair for pair in map(_pair, hazards) if pair is not None]
+    rows = Rectification.objects.bulk_create([r for r, _ in pairs], batch_size=1000)
+    for row, (_, verification) in zip(rows, pairs, strict=True):
+        verification.rectification = row
+    Verification.objects.bulk_create([v for _, v in pairs], batch_size=1000)
+
+
+def _pair(hazard: Hazard) -> tuple[Rectification, Verification] | None:
+    rectifier, owner = hazard.found_by_id, hazard.matter.owner_id
+    closed = hazard.matter.closed_at
+    if rectifier is None or owner is None or closed is None or rectifier == owner:
+        return None
+    done = Rectification(
+        hazard=hazard, by_id=rectifier, at=closed, measures="演示数据：已整改 demo rectification"
+    )
+    return done, Verification(hazard=hazard, by_id=owner, at=closed, passed=True)
 
 
 def _closed_matter(
