@@ -221,3 +221,12 @@ def test_supervision_public_progress_and_the_outsider(courts: Courts) -> None:
         wrong = Client().get("/courts/public/progress/", {"number": case.number, "code": "0"})
     assert "案号或查询码不正确" in wrong.content.decode()
     assert "李**" not in wrong.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_pages_speak_chinese_first_and_english_on_request(courts: Courts) -> None:
+    chinese = Client().get("/courts/public/hearings/").content.decode()
+    english = Client(headers={"cookie": "django_language=en"}).get("/courts/public/hearings/")
+    text = english.content.decode()
+    assert "开庭公告 Hearing calendar" in chinese
+    assert "Hearing calendar" in text and "开庭公告" not in text
