@@ -115,10 +115,12 @@ def test_sign_up_makes_a_citizen_who_sees_only_their_own(mini_city: MiniCity) ->
     assert client.get("/portal/desk/").content.decode().count("<tr>") == 2  # header + "nothing"
 
 
-def test_a_mediation_request_hands_over_to_the_disputes_report_page(db: None) -> None:
+def test_mediation_and_case_filing_hand_over_to_their_domains_pages(db: None) -> None:
     page = Client().get("/portal/items/legal-mediation/").content.decode()
     assert 'href="/disputes/report/"' in page
     assert Client().get("/portal/items/legal-mediation/apply/").status_code == 404
+    filing = Client().get("/portal/items/court-filing/").content.decode()
+    assert 'href="/courts/filings/new/"' in filing
 
 
 def test_two_drivers_settle_an_accident_through_the_pages(mini_city: MiniCity) -> None:

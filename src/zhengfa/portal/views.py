@@ -82,7 +82,10 @@ def _handover_url(item: ServiceItem) -> str:
     """Where a handed-over item is filed, when that domain's page exists."""
     from django.urls import NoReverseMatch, reverse
 
-    names: dict[str, str] = {Handover.DISPUTES: "disputes:report", Handover.COURTS: "courts:filing"}
+    names: dict[str, str] = {
+        Handover.DISPUTES: "disputes:report",
+        Handover.COURTS: "courts:filing_new",
+    }
     if item.handover not in names:
         return ""
     try:
