@@ -230,3 +230,30 @@ def test_the_pages_speak_chinese_first_and_english_on_request(courts: Courts) ->
     text = english.content.decode()
     assert "开庭公告 Hearing calendar" in chinese
     assert "Hearing calendar" in text and "开庭公告" not in text
+
+
+@pytest.mark.django_db
+def test_a_party_objects_on_the_progress_page_and_the_president_sees_it(courts: Courts) -> None:
+    with time_machine.travel(at(date(2025, 3, 3)), tick=False):
+        found = file_online(courts)
+        accepted = client(courts.registrar).post(f"/courts/filings/{found.pk}/accept/")
+    page = accepted.content.decode()
+    code = page.split('id="verification-code">')[1].split("<")[0]
+    number = CourtCase.objects.get().number
+    stranger = client(courts.outsider)
+    before = counts()
+    refused = stranger.post(
+        "/courts/public/progress/objection/", {"number": number, "code": code, "text": "异议"}
+    )
+    assert refused.status_code == 200 and counts() == before
+    party = client(courts.citizen)
+    shown = party.get("/courts/public/progress/", {"number": number, "code": code})
+    assert 'id="objection-form"' in shown.content.decode()
+    sent = party.post(
+        "/courts/public/progress/objection/",
+        {"number": number, "code": code, "text": "延长审限没有告知理由"},
+    )
+    assert sent.status_code == 302
+    supervision = client(courts.president).get("/courts/supervision/").content.decode()
+    assert "延长审限没有告知理由" in supervision
+    assert "延长审限没有告知理由" not in stranger.get("/courts/supervision/").content.decode()

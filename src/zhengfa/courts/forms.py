@@ -232,3 +232,11 @@ class LookupForm(forms.Form):
 
 class RemoveForm(forms.Form):
     reason = forms.CharField(label=_("删除理由 Reason for removal"))
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("对审限变更的异议 Objection to the change of the limit"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

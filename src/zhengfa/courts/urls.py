@@ -38,6 +38,7 @@ urlpatterns = [
     path("listings/", oversight.listings, name="listings"),
     path("listings/<int:pk>/remove/", oversight.listing_remove, name="listing_remove"),
     path("public/progress/", public.progress, name="progress"),
+    path("public/progress/objection/", public.object_to_limit, name="objection"),
     path("public/hearings/", public.calendar, name="calendar"),
     path("public/hearings/<int:pk>/reserve/", public.reserve, name="reserve"),
 ]
