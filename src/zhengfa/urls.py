@@ -11,12 +11,14 @@ from zhengfa.disputes.api import router as disputes_router
 from zhengfa.flow.api import router as flow_router
 from zhengfa.hazards.api import router as hazards_router
 from zhengfa.org.api import router as org_router
+from zhengfa.police.api import router as police_router
 
 api.add_router("/", org_router)
 api.add_router("/flow/", flow_router)
 api.add_router("/courts/", courts_router)
 api.add_router("/disputes/", disputes_router)
 api.add_router("/hazards/", hazards_router)
+api.add_router("/police/", police_router)
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -27,6 +29,7 @@ urlpatterns = [
     path("disputes/", include("zhengfa.disputes.urls")),
     path("courts/", include("zhengfa.courts.urls")),
     path("hazards/", include("zhengfa.hazards.urls")),
+    path("police/", include("zhengfa.police.urls")),
     path("", include("zhengfa.web.urls")),
     path("admin/", admin.site.urls),
 ]

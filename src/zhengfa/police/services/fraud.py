@@ -25,6 +25,7 @@ from zhengfa.org.roles import Role
 from zhengfa.police.contacts import normalise
 from zhengfa.police.flows import CRIMINAL_KIND
 from zhengfa.police.models import (
+    ContactKind,
     CrimeType,
     CriminalCase,
     FraudContact,
@@ -224,3 +225,15 @@ def warnings_for(region_code: str, limit: int = 5) -> list[FraudWarning]:
     """Warnings published to this region or an area containing it, newest first."""
     prefixes = [region_code[:n] for n in (2, 4, 6, 9, 12) if len(region_code) >= n]
     return list(FraudWarning.objects.filter(region_id__in=prefixes)[:limit])
+
+
+def warning_text(lookup: Lookup) -> str:
+    """What a person looking the contact up is told (a count, never who reported it)."""
+    if not lookup.reports:
+        return "暂无举报记录。不转账、不透露验证码,如有疑问拨打96110。"
+    if not lookup.flagged:
+        return f"该{ContactKind(lookup.kind).label}已被举报{lookup.reports}次,请提高警惕。"
+    return (
+        f"警告:该{ContactKind(lookup.kind).label}已被{lookup.reports}次举报为诈骗联系方式。"
+        "请立即停止联系,切勿转账;如已转账请拨打110或96110。"
+    )
