@@ -119,7 +119,7 @@ def _loss(loss: Decimal | str | None) -> Decimal | None:
 def _station_for(region_code: str | None) -> Unit:
     """The station of the beat covering the first grid of the reporter's area."""
     grid = (
-        Grid.objects.filter(region_id__startswith=region_code or "-", beat__isnull=False)
+        Grid.objects.filter(region__code__startswith=region_code or "-", beat__isnull=False)
         .select_related("beat__station")
         .first()
     )
@@ -173,7 +173,7 @@ def fraud_lookup(*, kind: str, value: str) -> Lookup:
 def fraud_rising(*, region_code: str, days: int = 14) -> list[tuple[str, int, int]]:
     """Scam types in ``region_code`` with (recent count, previous count) where the last
     ``days`` days have more reports than the ``days`` before them."""
-    end = now()
+    end = now() + timedelta(seconds=1)  # include reports made this very second
     recent = _counts(region_code, end - timedelta(days=days), end)
     before = _counts(region_code, end - timedelta(days=2 * days), end - timedelta(days=days))
     return sorted(
@@ -186,7 +186,7 @@ def fraud_rising(*, region_code: str, days: int = 14) -> list[tuple[str, int, in
 def _counts(region_code: str, since: Any, until: Any) -> dict[str, int]:
     rows = (
         FraudReport.objects.filter(
-            region_id__startswith=region_code, reported_at__gte=since, reported_at__lt=until
+            region__code__startswith=region_code, reported_at__gte=since, reported_at__lt=until
         )
         .values("scam_type")
         .annotate(n=Count("pk"))
@@ -207,7 +207,8 @@ def fraud_warning_publish(
         raise invalid("scam_type", f"accepted: {', '.join(ScamType.values)}")
     if not text.strip() or len(text) > 2000:
         raise invalid("text", "a warning text is required (1–2000 characters)")
-    seen = sum(_counts(region_code, now() - timedelta(days=14), now()).values())
+    until = now() + timedelta(seconds=1)
+    seen = _counts(region_code, until - timedelta(days=14), until).get(scam_type, 0)
     with transaction.atomic():
         warning = FraudWarning.objects.create(
             region_id=region_code,
