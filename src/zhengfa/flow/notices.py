@@ -9,7 +9,6 @@ again: external delivery is at-least-once, the inbox exactly-once.
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Iterable
 from typing import Any, Protocol
@@ -21,8 +20,6 @@ from django.utils.module_loading import import_string
 
 from zhengfa.flow.common import now
 from zhengfa.flow.models import Matter, Notice, NoticeChannel
-
-log = logging.getLogger(__name__)
 
 
 class SmsBackend(Protocol):
