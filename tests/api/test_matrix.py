@@ -24,6 +24,7 @@ from tests.courts import matrix_rows as courts_rows
 from tests.disputes import matrix_rows as disputes_rows
 from tests.flow import matrix_rows as flow_rows
 from tests.hazards import matrix_rows as hazards_rows
+from tests.police import matrix_rows as police_rows
 from zhengfa.api import api
 from zhengfa.org.roles import Role
 
@@ -138,6 +139,14 @@ EXPECTED.update(
     {
         f"{method} /api/v1/hazards/{tail}": Expect("custom", check=hazards_rows.check(method, tail))
         for method, tail in hazards_rows.OPERATIONS
+    }
+)
+
+# The police endpoints bring their own checks (tests/police/matrix_rows.py).
+EXPECTED.update(
+    {
+        f"{method} /api/v1/police/{tail}": Expect("custom", check=police_rows.check(method, tail))
+        for method, tail in police_rows.OPERATIONS
     }
 )
 

@@ -35,6 +35,7 @@ class ReportIn(Schema):
 
 class IncidentOut(Schema):
     id: int
+    title: str
     category: str
     priority: int
     disposition: str
@@ -51,6 +52,7 @@ def _incident_out(incident: Incident) -> IncidentOut:
     referral = getattr(incident, "referral", None)
     return IncidentOut(
         id=incident.pk,
+        title=incident.matter.title,
         category=incident.category,
         priority=incident.priority,
         disposition=incident.disposition,
@@ -105,6 +107,7 @@ class ReferralCloseIn(Schema):
 
 class ReferralOut(Schema):
     id: int
+    title: str
     stage: str
     rule: str
     unit: str
@@ -126,6 +129,7 @@ def referrals(request: HttpRequest) -> Any:
 def _referral_out(referral: Referral) -> ReferralOut:
     return ReferralOut(
         id=referral.pk,
+        title=referral.matter.title,
         stage=referral.matter.stage,
         rule=referral.rule_label,
         unit=referral.unit.name if referral.unit else "",
