@@ -49,3 +49,12 @@ def test_three_years_of_seasonal_campaigns_and_hazards(mini_city: MiniCity) -> N
     live = Clock.objects.get(matter=open_now[0].matter)
     assert live.state == "running"
     assert not Clock.objects.filter(matter__status="closed").exists()
+
+
+def test_without_themes_the_demo_builds_no_campaign_and_does_not_fail(mini_city: MiniCity) -> None:
+    from zhengfa.hazards.models import CampaignTheme
+
+    CampaignTheme.objects.all().delete()  # as after a flush, or every theme retired
+    Grid.objects.update(is_demo=True)
+    assert build_demo_hazards(2304, _Quiet()) == {"campaigns": 0, "hazards": 0}
+    assert not Campaign.objects.exists()

@@ -106,7 +106,7 @@ def build_demo_hazards(seed: int, progress: Any) -> dict[str, int]:
         return {}
     themes = {t.code: t for t in CampaignTheme.objects.all()}
     today = legal_day()
-    runs = _runs(today)
+    runs = [run for run in _runs(today) if run[0] in themes]  # an admin may retire a theme
     progress.stage("专项行动与隐患历史 campaigns and hazards", len(runs) * len(counties))
     campaigns = hazards = 0
     for theme_code, season, starts, ends in runs:
@@ -311,6 +311,8 @@ def _open_now(
     if county is None:
         return 0
     campaign = _current_campaign(county, themes, today)
+    if campaign is None:
+        return 0
     items = list(campaign.items.all())
     grids = [g for g in county.grids if g.region_id.startswith(DEMO_TOWNSHIP) and g.worker_id]
     opened = 0
@@ -341,15 +343,18 @@ def _open_now(
     return opened
 
 
-def _current_campaign(county: County, themes: dict[str, CampaignTheme], today: date) -> Campaign:
+def _current_campaign(
+    county: County, themes: dict[str, CampaignTheme], today: date
+) -> Campaign | None:
     """The county's campaign under way today (fire in winter, …), or a standing one."""
     current = (
         Campaign.objects.filter(region_id=county.code, starts_on__lte=today, ends_on__gte=today)
         .order_by("-starts_on", "theme__order")
         .first()
     )
-    if current is not None:
+    if current is not None or not themes:
         return current
     season = Season("日常隐患排查", (1, 1), (12, 31), 0.0, {}, 1.0)
     end = today + timedelta(days=30)
-    return _campaign(themes["traffic"], season, county, today - timedelta(days=1), end)
+    theme = themes.get("traffic") or next(iter(themes.values()))
+    return _campaign(theme, season, county, today - timedelta(days=1), end)
