@@ -50,7 +50,7 @@ YEARS = 3
 DEMO_TOWNSHIP = "230402001"
 STATION_STAFF = 30
 PER_BEAT_DAY = 0.05  # the city's average; the demo station's beats ten times that
-CATEGORY_P = {
+CATEGORY_P: dict[str, float] = {
     Category.CRIMINAL: 0.16,
     Category.PUBLIC_ORDER: 0.18,
     Category.TRAFFIC: 0.2,
@@ -59,7 +59,7 @@ CATEGORY_P = {
     Category.HELP: 0.12,
     Category.NON_POLICE: 0.18,
 }
-CRIME_P = {
+CRIME_P: dict[str, float] = {
     CrimeType.THEFT: 0.34,
     CrimeType.BURGLARY: 0.14,
     CrimeType.TELECOM_FRAUD: 0.22,
@@ -74,7 +74,7 @@ CRIME_P = {
     CrimeType.EXPLOSION: 0.001,
     CrimeType.POISONING: 0.003,
 }
-TEXTS = {
+TEXTS: dict[str, str] = {
     Category.CRIMINAL: "演示:财物被盗",
     Category.PUBLIC_ORDER: "演示:酒后滋事",
     Category.TRAFFIC: "演示:两车剐蹭",
