@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from tests.org.mini_city import COUNTY_A, COUNTY_B, MiniCity, password_hash
+from zhengfa.disputes.defaults import defaults_ensure
 from zhengfa.disputes.services.intake import PartyInput, PhotoInput
 from zhengfa.flow import clocks as legal
 from zhengfa.flow.models import Clock
@@ -93,6 +94,7 @@ def _county_bodies(county: str) -> tuple[Unit, Unit]:
 @pytest.fixture
 def dc(mini_city: MiniCity) -> Iterator[DisputeCity]:
     """The dispute city; afterwards every clock is replayed through the legal clock."""
+    defaults_ensure()  # a transactional test before this one may have flushed them
     room, hr = _county_bodies(COUNTY_A)
     _county_bodies(COUNTY_B)
     village_committee = Unit.objects.get(code=f"{VILLAGE}-TWH")

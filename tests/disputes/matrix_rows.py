@@ -16,6 +16,7 @@ from typing import Any
 from django.apps import apps
 from django.test import Client
 
+from zhengfa.disputes.defaults import defaults_ensure
 from zhengfa.disputes.services.intake import PartyInput, dispute_report
 from zhengfa.org.models import RegionLevel, Unit, UnitKind
 from zhengfa.org.roles import Role
@@ -56,6 +57,7 @@ BODIES: dict[str, dict[str, Any]] = {
 
 
 def _home_dispute(world: Any) -> int:
+    defaults_ensure()
     Unit.objects.get_or_create(
         code=f"Z{world.home.village}",
         defaults={

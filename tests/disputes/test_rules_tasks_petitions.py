@@ -232,3 +232,17 @@ def test_ledger_lists_open_disputes_with_owners_and_no_personal_data(dc: Dispute
     assert "张三" not in repr(rows)
     assert open_disputes_for_ledger("230403") == []
     assert open_disputes_for_ledger("230402", user=dc.outsider) == []
+
+
+def test_defaults_come_back_after_a_flush(db: None) -> None:
+    from zhengfa.disputes.defaults import defaults_ensure
+
+    from zhengfa.disputes.models import LevelLimit
+
+    for model in (RoutingRule, DisputeCategory, LevelLimit):  # what a flush leaves
+        model.objects.all().delete()
+    assert defaults_ensure() is True
+    assert (
+        DisputeCategory.objects.count() == 8 and RoutingRule.objects.filter(priority=1000).exists()
+    )
+    assert defaults_ensure() is False

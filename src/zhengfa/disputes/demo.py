@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from zhengfa.audit.services import audit_record
+from zhengfa.disputes.defaults import defaults_ensure
 from zhengfa.disputes.flows import DISPUTE_KIND
 from zhengfa.disputes.models import (
     DEPARTMENT_UNITS,
@@ -80,6 +81,7 @@ class Place:
 
 def build_demo_disputes(seed: int, progress: Any) -> dict[str, int]:
     """The demo history; returns the counts for the demo build's summary."""
+    defaults_ensure()
     rng = np.random.default_rng([seed, 6])
     places = _places()
     if not places:

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('disputes', '0002_default_categories_limits_rules'),
+        ("disputes", "0002_default_categories_limits_rules"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='dispute',
-            name='channel',
-            field=models.CharField(choices=[('grid', '网格员上报 Grid worker'), ('portal', '群众网上反映 Citizen portal'), ('desk', '中心窗口 Centre desk'), ('police', '警情分流 Diverted by the police')], max_length=16, verbose_name='来源 channel'),
+            model_name="dispute",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("grid", "网格员上报 Grid worker"),
+                    ("portal", "群众网上反映 Citizen portal"),
+                    ("desk", "中心窗口 Centre desk"),
+                    ("police", "警情分流 Diverted by the police"),
+                ],
+                max_length=16,
+                verbose_name="来源 channel",
+            ),
         ),
     ]
