@@ -236,7 +236,6 @@ def test_ledger_lists_open_disputes_with_owners_and_no_personal_data(dc: Dispute
 
 def test_defaults_come_back_after_a_flush(db: None) -> None:
     from zhengfa.disputes.defaults import defaults_ensure
-
     from zhengfa.disputes.models import LevelLimit
 
     for model in (RoutingRule, DisputeCategory, LevelLimit):  # what a flush leaves
