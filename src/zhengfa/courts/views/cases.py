@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -32,6 +33,7 @@ from zhengfa.courts.views.common import attempt
 from zhengfa.courts.workflow import appeals, assignment, dossier, limits, trial
 from zhengfa.flow import clocks as legal
 from zhengfa.flow.common import legal_day, now
+from zhengfa.flow.machine import get_kind
 from zhengfa.flow.selectors import explain, timeline, urgency
 from zhengfa.org.models import User
 from zhengfa.org.roles import Role
@@ -121,8 +123,21 @@ STEPS: dict[str, Step] = {
 }
 
 
-def _step_forms(case: CourtCase, bound: dict[str, forms.Form]) -> list[tuple[str, Step, Any]]:
+def _movers(case: CourtCase) -> tuple[str, ...]:
+    try:
+        return tuple(get_kind(case.matter.kind).stage(case.matter.stage).movers)
+    except (KeyError, ValidationError):
+        return ()
+
+
+def _step_forms(
+    case: CourtCase, bound: dict[str, forms.Form], role: str
+) -> list[tuple[str, Step, Any]]:
+    """The steps the case's stage allows, for a role that moves it on (the registry does
+    the appeal steps, the judge the trial's)."""
     stage = case.matter.stage
+    if role not in _movers(case) and not bound:
+        return []
     shown = []
     for name, step in STEPS.items():
         if stage not in step.stages or case.matter.status != "open":
@@ -198,7 +213,7 @@ def _page(request: HttpRequest, case: CourtCase, **bound: Any) -> HttpResponse:
         "dossier": case.dossier.only("name", "version", "stage", "size", "sha256", "added_at"),
         "messages_told": case.messages.all(),
         "appeals": case.appeals.all(),
-        "steps": _step_forms(case, bound),
+        "steps": _step_forms(case, bound, str(getattr(request.user, "role", ""))),
         "assign_form": bound.get("assign") or _assign_form(case),
         "hearing_form": bound.get("hearing") or HearingForm(prefix="hearing"),
         "limit_form": bound.get("limit") or LimitForm(prefix="limit", reasons=_limit_reasons(case)),
