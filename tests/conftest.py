@@ -16,12 +16,28 @@ def _on_postgres() -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _restore_migration_data_for_transactional_tests(items)
     if _on_postgres():
         return
     skip = pytest.mark.skip(reason="runs once, in the PostgreSQL pass of `make test`")
     for item in items:
         if any(item.get_closest_marker(m) for m in ("postgres_only", "browser", "slow")):
             item.add_marker(skip)
+
+
+def _restore_migration_data_for_transactional_tests(items: list[pytest.Item]) -> None:
+    """Transactional tests (live server, several processes) end with a flush of every table,
+    which would also wipe what data migrations load (cause catalogues, the service
+    catalogue, dispute categories, hazard themes). Serialized rollback restores it before
+    each such test, so their order does not matter."""
+    for item in items:
+        names: list[str] = getattr(item, "fixturenames", [])
+        transactional = "live_server" in names or "transactional_db" in names
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction"):
+            transactional = True
+        if transactional and "django_db_serialized_rollback" not in names:
+            names.append("django_db_serialized_rollback")
 
 
 @pytest.fixture
