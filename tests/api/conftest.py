@@ -135,5 +135,12 @@ def world(db: None) -> World:
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
-    """Argon2 is deliberately slow; these tests create many users with passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """Argon2 is deliberately slow; these tests create many users with passwords.
+
+    New hashes are MD5; the real hashers stay listed so hashes made elsewhere in the run
+    (mini_city caches one) still verify.
+    """
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
