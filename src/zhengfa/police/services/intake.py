@@ -16,8 +16,8 @@ from typing import Any
 from django.db import transaction
 
 from zhengfa.flow.common import invalid, legal_day, now
-from zhengfa.flow.models import Matter
-from zhengfa.flow.services.clockops import clock_start
+from zhengfa.flow.models import Clock, Matter
+from zhengfa.flow.services.clockops import clock_start, refresh_matter_due, start_row
 from zhengfa.flow.services.matters import matter_move, matter_open
 from zhengfa.org.models import Grid, PoliceBeat
 from zhengfa.org.roles import Role
@@ -97,10 +97,23 @@ def open_incident(
         on=legal_day(at),
         participants=[actor] if actor.role == Role.CITIZEN else [],
     )
-    _minute_clock(actor, matter, "overall", "处置 Closure", target.close_minutes, at, target.basis)
-    _minute_clock(
-        actor, matter, "stage:received", "派警 Dispatch", target.dispatch_minutes, at, target.basis
-    )
+    # Both clocks in bulk form: one due-date refresh, and the incident's audit row below
+    # lists them (flow's start_row leaves both to the calling service).
+    clocks = [
+        _clock_row(
+            actor, matter, "overall", "处置 Closure", target.close_minutes, at, target.basis
+        ),
+        _clock_row(
+            actor,
+            matter,
+            "stage:received",
+            "派警 Dispatch",
+            target.dispatch_minutes,
+            at,
+            target.basis,
+        ),
+    ]
+    refresh_matter_due(matter)
     incident = Incident.objects.create(
         matter=matter,
         channel=report.channel,
@@ -121,9 +134,30 @@ def open_incident(
         actor=actor,
         action="incident.receive",
         subject=incident,
-        new={"category": report.category, "priority": priority, "beat": beat.code, "area": area},
+        new={
+            "category": report.category,
+            "priority": priority,
+            "beat": beat.code,
+            "area": area,
+            "clocks_started": [c.pk for c in clocks],
+        },
     )
     return incident
+
+
+def _clock_row(
+    actor: Any, matter: Matter, purpose: str, label: str, minutes: int, at: datetime, basis: str
+) -> Clock:
+    return start_row(
+        actor=actor,
+        matter=matter,
+        purpose=purpose,
+        label=label,
+        period=(minutes, "minutes"),
+        at=at,
+        on=legal_day(at),
+        legal_basis=basis,
+    )
 
 
 def _minute_clock(
