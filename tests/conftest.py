@@ -31,11 +31,14 @@ def _restore_migration_data_for_transactional_tests(items: list[pytest.Item]) ->
     catalogue, dispute categories, hazard themes). Serialized rollback restores it before
     each such test, so their order does not matter."""
     for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None:
+            if marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+                kwargs = {**marker.kwargs, "serialized_rollback": True}
+                item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+            continue
         names: list[str] = getattr(item, "fixturenames", [])
         transactional = "live_server" in names or "transactional_db" in names
-        marker = item.get_closest_marker("django_db")
-        if marker is not None and marker.kwargs.get("transaction"):
-            transactional = True
         if transactional and "django_db_serialized_rollback" not in names:
             names.append("django_db_serialized_rollback")
 
