@@ -178,3 +178,27 @@ def test_a_neighbour_quarrel_arrives_in_mediation_with_its_history(police: Polic
     assert dispute.channel == "police" and "[警情分流]" in dispute.description
     assert "邻里纠纷" in dispute.description and dispute.category.code == "family_neighbour"
     assert incident.referral.target == "mediation"
+
+
+@pytest.mark.django_db
+def test_the_officer_on_duty_on_the_beat_holds_the_incident(police: PoliceWorld) -> None:
+    from zhengfa.police.models import Roster, Shift
+
+    beat = police.city.grids["230402"][0].beat
+    roster = Roster.objects.create(
+        station=police.officer.unit,
+        starts_on=EVENING.date(),
+        created_by=police.officer,
+        created_at=EVENING,
+        expected_coverage=1.0,
+        solver_status="OPTIMAL",
+        solve_seconds=0.1,
+    )
+    Shift.objects.create(
+        roster=roster, officer=police.officer, day=EVENING.date(), start_hour=20, hours=4, beat=beat
+    )
+    with time_machine.travel(EVENING, tick=False):
+        held = incident_receive(actor=police.officer, report=BURGLARY)
+    with time_machine.travel(EVENING + timedelta(hours=5), tick=False):
+        unheld = incident_receive(actor=police.officer, report=BURGLARY)
+    assert held.matter.owner == police.officer and unheld.matter.owner is None

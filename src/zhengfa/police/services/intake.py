@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -35,6 +36,7 @@ from zhengfa.police.places import area_of, grid_at
 from zhengfa.police.services.common import record, require_role
 from zhengfa.police.targets import target_for
 
+SH = ZoneInfo("Asia/Shanghai")
 CHANNEL_ROLES: dict[str, tuple[str, ...]] = {
     IntakeChannel.CALL: (Role.POLICE_OFFICER,),  # the call-taker records a 110 call
     IntakeChannel.ONLINE: (Role.CITIZEN,),
@@ -181,20 +183,14 @@ def on_duty(beat: PoliceBeat, at: datetime) -> Any:
     shifts = Shift.objects.filter(beat=beat, day__in=(day, day - timedelta(days=1))).select_related(
         "officer", "roster"
     )
-    local = at.astimezone(_shanghai())
+    local = at.astimezone(SH)
     for shift in sorted(shifts, key=lambda s: s.roster.created_at, reverse=True):
-        begins = datetime.combine(shift.day, datetime.min.time(), _shanghai()) + timedelta(
+        begins = datetime.combine(shift.day, datetime.min.time(), SH) + timedelta(
             hours=shift.start_hour
         )
         if begins <= local < begins + timedelta(hours=shift.hours):
             return shift.officer if shift.officer.unit_id == beat.station_id else None
     return None
-
-
-def _shanghai() -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo("Asia/Shanghai")
 
 
 def _check_report(actor: Any, report: Report) -> int:

@@ -209,7 +209,7 @@ def referral_return(*, actor: Any, referral: Referral, reason: str) -> Incident:
             lat=incident.lat,
         )
         return open_incident(
-            actor=incident.reported_by or actor,
+            actor=actor,  # the receiving unit's liaison hands it back
             report=report,
             grid=incident.grid,
             priority=Priority.HIGH,
