@@ -19,6 +19,7 @@ class ReportForm(forms.Form):
 
 
 class CallForm(ReportForm):
+    field_order = ("channel", "category", "description", "lon", "lat")
     channel = forms.ChoiceField(
         label=_("来源 Channel"), choices=IntakeChannel.choices, initial=IntakeChannel.CALL
     )

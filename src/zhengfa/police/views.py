@@ -20,6 +20,7 @@ from zhengfa.flow.selectors import urgency
 from zhengfa.org.roles import Role
 from zhengfa.police import planning, selectors
 from zhengfa.police.api import STEPS
+from zhengfa.police.flows import INCIDENT
 from zhengfa.police.forms import (
     CallForm,
     FraudReportForm,
@@ -62,7 +63,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             form = CallForm()
     at = now()
     rows = [
-        (i, urgency(i.matter, at))
+        (i, urgency(i.matter, at), INCIDENT.stage(i.matter.stage).label)
         for i in selectors.incidents_for(user).filter(matter__status="open")[:100]
     ]
     return render(request, "police/desk.html", {"form": form, "rows": rows, "told": told})
