@@ -20,7 +20,7 @@ from zhengfa.flow.selectors import urgency
 from zhengfa.org.roles import Role
 from zhengfa.police import planning, selectors
 from zhengfa.police.api import STEPS
-from zhengfa.police.flows import INCIDENT
+from zhengfa.police.flows import INCIDENT, REFERRAL
 from zhengfa.police.forms import (
     CallForm,
     FraudReportForm,
@@ -106,8 +106,17 @@ def report(request: HttpRequest) -> HttpResponse:
 def referrals(request: HttpRequest) -> HttpResponse:
     """The receiving unit's diverted reports, each with the rule that sent it."""
     user = _require(request, *triage.RECEIVERS, Role.PLATFORM_ADMIN, Role.COMMISSION)
-    rows = [(r, urgency(r.matter, now())) for r in selectors.referrals_for(user)[:200]]
-    return render(request, "police/referrals.html", {"rows": rows, "form": OutcomeForm()})
+    return render(
+        request, "police/referrals.html", {"rows": _referral_rows(user), "form": OutcomeForm()}
+    )
+
+
+def _referral_rows(user: Any) -> list[tuple[Any, str, str]]:
+    at = now()
+    return [
+        (r, urgency(r.matter, at), REFERRAL.stage(r.matter.stage).label)
+        for r in selectors.referrals_for(user)[:200]
+    ]
 
 
 @login_required
@@ -127,8 +136,8 @@ def referral_close(request: HttpRequest, referral_id: int) -> HttpResponse:
             add_service_errors(form, refused, {})
         else:
             return redirect("police:referrals")
-    rows = [(r, urgency(r.matter, now())) for r in selectors.referrals_for(user)[:200]]
-    return render(request, "police/referrals.html", {"rows": rows, "form": form}, status=422)
+    context = {"rows": _referral_rows(user), "form": form}
+    return render(request, "police/referrals.html", context, status=422)
 
 
 @login_required
