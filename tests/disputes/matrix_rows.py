@@ -45,7 +45,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "escalate": {"note": "x"},
     "outcome": {"outcome": "failed", "referral": "litigation"},
     "visits": {"satisfaction": 3},
-    "decide": {"confirmed": True, "case_number": "（2026）黑0402民特1号"},
+    "decide": {"confirmed": True},
     "analyses": {"topic": "x", "decision": "x", "departments": []},
     "reply": {"text": "x"},
     "review": {"accept": True},

@@ -14,6 +14,7 @@ from django.test import Client
 
 from tests.disputes.conftest import DisputeCity, png_bytes
 from zhengfa.audit.models import AuditEntry
+from zhengfa.courts.models import CourtCase
 from zhengfa.disputes.models import Dispute
 from zhengfa.disputes.services.routing import disputes_escalate_overdue
 from zhengfa.flow.models import Matter
@@ -90,10 +91,12 @@ def test_the_walk_through_the_api(dc: DisputeCity) -> None:
         ruled = _post(
             _client(dc.judge),
             f"/confirmations/{cid}/decide",
-            {"confirmed": True, "case_number": "（2026）黑0402民特8号"},
+            {"confirmed": True, "note": "协议合法有效"},
         )
     assert ruled.status_code == 200, ruled.content
     assert ruled.json()["status"] == "confirmed"
+    case = CourtCase.objects.get(matter_id=ruled.json()["case"])
+    assert ruled.json()["case_number"] == case.number and case.matter.stage == "confirmed"
     assert mediator.get(f"{BASE}/{pk}").json()["confirmation"] == "confirmed"
     visited = _post(mediator, f"/{pk}/visits", {"satisfaction": 4})
     assert visited.status_code == 201 and visited.json()["status"] == "closed"

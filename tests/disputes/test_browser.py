@@ -16,6 +16,7 @@ import pytest
 
 from tests.disputes.conftest import DisputeCity, png_bytes
 from tests.org.mini_city import PASSWORD
+from zhengfa.courts.models import CourtCase
 from zhengfa.disputes.models import Confirmation, Dispute
 from zhengfa.disputes.services.routing import disputes_escalate_overdue
 from zhengfa.flow.common import now
@@ -113,12 +114,17 @@ def test_report_route_escalate_mediate_confirm(
 
     judge = _sign_in(browser, base, dc.judge.username)
     judge.goto(f"{base}/disputes/confirmations/")
-    judge.fill("#id_case_number", "（2026）黑0402民特12号")
+    judge.fill("#id_note", "协议合法有效")
     judge.keyboard.press("Enter")  # the ruling form is keyboard-submittable
     judge.wait_for_selector("text=确认有效")
     _shot(judge, "confirmed")
 
-    assert Confirmation.objects.get().case_number == "（2026）黑0402民特12号"
+    confirmation = Confirmation.objects.get()
+    case = CourtCase.objects.get(matter=confirmation.matter)
+    assert (confirmation.case_number, case.matter.stage) == (case.number, "confirmed")
+    judge.goto(f"{base}/courts/cases/{case.pk}/")
+    judge.wait_for_selector(f"text={case.number}")
+    _shot(judge, "court-case")
     mediator.goto(f"{base}/disputes/{dispute.pk}/")
     assert "确认有效" in mediator.inner_text("#confirmation")
 

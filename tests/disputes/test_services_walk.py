@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 
 from tests.disputes.conftest import PARTIES, DisputeCity, photo
 from zhengfa.audit.models import AuditEntry
+from zhengfa.courts.models import CourtCase
 from zhengfa.disputes.models import (
     ConfirmationStatus,
     Dispute,
@@ -97,17 +98,17 @@ def test_village_report_escalates_is_mediated_and_confirmed(dc: DisputeCity) -> 
     assert confirmation.court == dc.city.courts["230402"]
     with time_machine.travel(REPORTED + timedelta(days=22), tick=False):
         confirmation_accept(actor=dc.registrar, confirmation=confirmation)
-        case = confirmation.matter
-        assert case is not None and case.unit == confirmation.court and case.owner == dc.judge
-        confirmation_decide(
-            actor=dc.judge,
-            confirmation=confirmation,
-            confirmed=True,
-            case_number="(2026)黑0402民特1号",
-        )
+        case = CourtCase.objects.get(matter=confirmation.matter)
+        assert (case.number, case.procedure) == ("（2026）黑0402民特1号", "civil_confirmation")
+        assert case.matter.unit == confirmation.court and case.matter.owner == dc.judge
+        assert case.parties.count() == dispute.parties.count()
+        assert set(case.dossier.values_list("name", flat=True)) == {"调解协议.txt", "签字协议.png"}
+        confirmation_decide(actor=dc.judge, confirmation=confirmation, confirmed=True)
     confirmation.refresh_from_db()
+    case.refresh_from_db()
     assert confirmation.status == ConfirmationStatus.CONFIRMED
-    assert confirmation.case_number == "（2026）黑0402民特1号"
+    assert confirmation.case_number == case.number
+    assert case.matter.stage == "confirmed" and case.judged_on is not None
     assert Notice.objects.filter(recipient=dc.township_mediator, matter=matter).exists()
 
     dispute_return_visit(actor=dc.township_mediator, dispute=dispute, satisfaction=5)

@@ -182,3 +182,19 @@ FILING_KINDS = {c: _filing_kind(c) for c in Category.values}
 FIRST_INSTANCE_KINDS = {
     c: _first_instance_kind(c) for c in (Category.CIVIL, Category.ADMINISTRATIVE, Category.CRIMINAL)
 }
+
+# 司法确认 (民特): the case is reviewed by its judge, who confirms the mediation agreement
+# or rejects the application by ruling (CPL (2023) art. 206); the overall clock (the
+# procedure's rule ``mediation.confirm.decide``) stops when the ruling closes the case.
+CONFIRMATION = register(
+    Kind(
+        code="court_civil_confirmation",
+        label="司法确认案件 Judicial confirmation",
+        initial="reviewing",
+        stages=(
+            Stage("reviewing", "审查 Reviewing", movers=(R.JUDGE,), next=("confirmed", "rejected")),
+            Stage("confirmed", "裁定确认有效 Agreement confirmed", terminal=True),
+            Stage("rejected", "裁定驳回申请 Application rejected", terminal=True),
+        ),
+    )
+)

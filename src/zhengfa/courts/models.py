@@ -112,6 +112,8 @@ class Procedure(models.TextChoices):
     ADMIN_SECOND = "admin_second", _("行政二审 Administrative second instance")
     CIVIL_RETRIAL = "civil_retrial", _("民事再审 Civil retrial")
     ENFORCEMENT = "enforcement", _("执行 Enforcement")
+    # 民特: a mediation agreement sent by a mediation organisation (CPL (2023) arts. 205–206)
+    CIVIL_CONFIRMATION = "civil_confirmation", _("司法确认（民特）Judicial confirmation")
 
 
 class FilingChannel(models.TextChoices):
@@ -257,6 +259,7 @@ class PartySide(models.TextChoices):
     APPELLEE = "appellee", _("被上诉人 Appellee")
     APPLICANT = "applicant", _("申请执行人 Enforcement applicant")
     RESPONDENT = "respondent", _("被执行人 Person subject to enforcement")
+    JOINT_APPLICANT = "joint_applicant", _("共同申请人 Joint applicant (confirmation)")
 
 
 class CaseParty(models.Model):

@@ -67,6 +67,17 @@ PROCEDURES: dict[str, ProcedureSpec] = {
     P.ENFORCEMENT: ProcedureSpec(
         Category.ENFORCEMENT, "执", "enforcement", "court_enforcement", 0.8, 0, "enforcement"
     ),
+    # Judicial confirmation: decided within 15 days of acceptance, +10 with the president's
+    # approval (SPC 司法确认规定 (2011) arts. 4–5; CPL (2023) arts. 205–206).
+    P.CIVIL_CONFIRMATION: ProcedureSpec(
+        Category.CIVIL,
+        "民特",
+        "mediation.confirm.decide",
+        "court_civil_confirmation",
+        0.2,
+        0,
+        "special",
+    ),
 }
 
 # Conversions to ordinary procedure and the rule of the new overall clock.

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,7 +14,13 @@ from django.db import transaction
 from zhengfa.audit.services import audit_record
 from zhengfa.courts.causes_csv import CauseFileRejected, CauseRow, read_cause_csv
 from zhengfa.courts.models import Cause, CauseCatalogue, CauseKind
+from zhengfa.courts.workflow import confirmation
 from zhengfa.org.roles import Role
+
+if TYPE_CHECKING:
+    from zhengfa.disputes.models import Dispute
+    from zhengfa.flow.models import Matter
+    from zhengfa.org.models import Unit
 
 DEFAULT_TITLES: dict[str, str] = {
     CauseKind.CIVIL: "民事案件案由规定",
@@ -206,3 +212,11 @@ def _audit_import(actor: Any, catalogue: CauseCatalogue, rows: list[CauseRow]) -
         },
         reason=catalogue.source,
     )
+
+
+def confirmation_case_file(*, actor: Any, court: Unit, dispute: Dispute) -> Matter:
+    """诉调对接: the court's registry accepts a mediation agreement sent for judicial
+    confirmation; it becomes a 民特 case of ``court`` (``workflow.confirmation``). Returns
+    the case's matter, which the dispute keeps to follow the ruling."""
+    case = confirmation.confirmation_case_file(actor=actor, court=court, dispute=dispute)
+    return case.matter

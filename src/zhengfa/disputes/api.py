@@ -324,7 +324,6 @@ def accept_confirmation(request: HttpRequest, confirmation_id: int) -> Confirmat
 
 class RulingIn(Schema):
     confirmed: bool
-    case_number: str
     note: str = ""
 
 

@@ -1,5 +1,5 @@
-"""The kinds of matter this app runs on the flow engine: disputes, petitions (信访) and the
-court's judicial confirmation (司法确认) of a mediation agreement.
+"""The kinds of matter this app runs on the flow engine: disputes and petitions (信访).
+Judicial confirmation (司法确认) of an agreement is a case of the courts module.
 
 A dispute's mediation limit is not a stage limit here: it depends on the level of the
 organisation holding it (``LevelLimit``), so the services start it when the dispute is
@@ -13,7 +13,6 @@ from zhengfa.org.roles import Role
 
 DISPUTE_KIND = "dispute"
 PETITION_KIND = "petition"
-CONFIRMATION_KIND = "judicial_confirmation"
 MEDIATING_CLOCK = "stage:mediating"
 
 _HANDLERS = (Role.MEDIATOR, Role.DEPT_LIAISON, Role.CENTRE_OPERATOR, Role.POLICE_OFFICER)
@@ -100,28 +99,6 @@ PETITION = register(
                 next=("closed",),
             ),
             Stage("closed", "已办结 Closed", terminal=True),
-        ),
-    )
-)
-
-# 人民调解法 (2010) art. 33, CPL (2023) arts. 205–206: the parties apply to the basic court
-# where the mediation organisation sits; from its acceptance (受理) the court decides
-# within 15 days (SPC 司法确认规定 2011 arts. 4–5). The registry accepts: the case opens.
-CONFIRMATION = register(
-    Kind(
-        code=CONFIRMATION_KIND,
-        label="司法确认 Judicial confirmation",
-        initial="reviewing",
-        stages=(
-            Stage(
-                "reviewing",
-                "审查 Reviewing",
-                movers=(Role.JUDGE,),
-                limit="mediation.confirm.decide",
-                next=("confirmed", "rejected"),
-            ),
-            Stage("confirmed", "裁定确认有效 Confirmed", terminal=True),
-            Stage("rejected", "裁定驳回 Rejected", terminal=True),
         ),
     )
 )

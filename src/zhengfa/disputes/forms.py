@@ -132,5 +132,4 @@ class RulingForm(forms.Form):
         choices=[("1", _("确认有效 Confirm")), ("0", _("驳回申请 Reject"))],
         coerce=lambda v: v == "1",
     )
-    case_number = forms.CharField(label=_("案号 Case number"))
     note = forms.CharField(label=_("说明 Note"), required=False)

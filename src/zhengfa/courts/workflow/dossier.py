@@ -108,6 +108,13 @@ def dossier_add_from_filing(
     return _store(actor, case, attachment.name, bytes(attachment.content), DossierKind.UPLOADED)
 
 
+def dossier_add_received(*, actor: Any, case: CourtCase, name: str, content: bytes) -> DossierFile:
+    """A document that arrives with the case from another body (a mediation agreement sent
+    for confirmation), checked like an upload, in the caller's transaction."""
+    check_content(name, content)
+    return _store(actor, case, name.strip(), content, DossierKind.UPLOADED)
+
+
 def dossier_generate(
     *, actor: Any, case: CourtCase, template: str, context: dict[str, Any] | None = None
 ) -> DossierFile:

@@ -5,7 +5,6 @@ confirmation (司法确认) of an agreement by the competent basic court.
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 from typing import Any
 
@@ -14,8 +13,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from zhengfa.clock import Clock as LegalClock
-from zhengfa.courts.casenumber import CaseNumberError, format_case_number, parse_case_number
-from zhengfa.disputes.flows import CONFIRMATION_KIND
+from zhengfa.courts.models import CourtCase
+from zhengfa.courts.services import confirmation_case_file
+from zhengfa.courts.workflow.confirmation import confirmation_case_decide
 from zhengfa.disputes.models import (
     Confirmation,
     ConfirmationStatus,
@@ -36,7 +36,7 @@ from zhengfa.disputes.services.intake import (
 from zhengfa.flow.common import invalid, legal_day, now
 from zhengfa.flow.models import Matter, MatterStatus, Notice
 from zhengfa.flow.notices import build
-from zhengfa.flow.services.matters import matter_move, matter_open
+from zhengfa.flow.services.matters import matter_move
 from zhengfa.org.models import Unit, UnitKind, User
 from zhengfa.org.roles import Role
 
@@ -203,8 +203,9 @@ def dispute_confirmation_apply(*, actor: Any, dispute: Dispute) -> Confirmation:
 
 
 def confirmation_accept(*, actor: Any, confirmation: Confirmation) -> Confirmation:
-    """The court's registry accepts (受理) the application: the court's case opens and its
-    15-day decision limit starts."""
+    """The court's registry accepts (受理) the application: it arrives in the courts module
+    as a 民特 case with its number (``zhengfa.courts.services.confirmation_case_file``),
+    whose 15-day decision limit starts."""
     require_role(actor, (Role.COURT_REGISTRAR,), "accept an application for confirmation")
     if actor.unit_id != confirmation.court_id:
         raise PermissionDenied("the application was sent to another court")
@@ -214,72 +215,35 @@ def confirmation_accept(*, actor: Any, confirmation: Confirmation) -> Confirmati
         confirmation.matter = confirmation_case_file(
             actor=actor, court=confirmation.court, dispute=confirmation.dispute
         )
+        confirmation.case_number = CourtCase.objects.get(matter=confirmation.matter).number
         confirmation.status = ConfirmationStatus.ACCEPTED
         confirmation.save()
         record(
             actor=actor,
             action="confirmation_accept",
             subject=confirmation.dispute,
-            new={"case": confirmation.matter.pk},
+            new={"case": confirmation.matter.pk, "case_number": confirmation.case_number},
         )
     return confirmation
 
 
-def confirmation_case_file(*, actor: Any, court: Unit, dispute: Dispute) -> Matter:
-    """The contract with the courts module: file a confirmation case in ``court``. When the
-    courts app provides ``confirmation_case_file(*, actor, court, dispute) -> Matter`` it
-    files the case; until then the case is a flow matter of kind ``judicial_confirmation``
-    owned by the court, held by its first judge."""
-    courts = importlib.import_module("zhengfa.courts.services")
-    filer = getattr(courts, "confirmation_case_file", None)
-    if filer is not None:
-        filed: Matter = filer(actor=actor, court=court, dispute=dispute)
-        return filed
-    judge = User.objects.filter(unit=court, role=Role.JUDGE, is_active=True).order_by("pk").first()
-    return matter_open(
-        actor=actor,
-        kind=CONFIRMATION_KIND,
-        title=f"司法确认 {dispute.matter.title}"[:200],
-        region_code=court.region_id,
-        unit=court,
-        owner=judge,
-    )
-
-
 def confirmation_decide(
-    *, actor: Any, confirmation: Confirmation, confirmed: bool, case_number: str, note: str = ""
+    *, actor: Any, confirmation: Confirmation, confirmed: bool, note: str = ""
 ) -> Confirmation:
-    """The judge's ruling (民特 case): confirmed or rejected; the result reports back to
-    the dispute (its timeline and its holder's inbox)."""
+    """The judge of the court's case rules (confirmed or rejected, closing the case); the
+    result reports back to the dispute (its timeline and its holder's inbox)."""
     require_role(actor, (Role.JUDGE,), "decide on judicial confirmation")
-    case = confirmation.matter
-    if case is None:
+    if confirmation.matter is None:
         raise invalid("status", "the court's registry has not accepted the application yet")
+    case = CourtCase.objects.select_related("matter").get(matter=confirmation.matter)
     if not Matter.objects.for_user(actor, "change").filter(pk=case.pk).exists():
         raise PermissionDenied("this case is outside your court")
-    if case.status == MatterStatus.CLOSED:
+    if case.matter.status == MatterStatus.CLOSED:
         raise invalid("status", "the application is already decided")
-    try:
-        number = parse_case_number(case_number)
-    except CaseNumberError as exc:
-        raise invalid(f"case_number.{exc.part}", exc.message) from exc
-    if number.type_code != "民特" or number.court_code != confirmation.court.court_code:
-        raise invalid(
-            "case_number",
-            f"a confirmation ruling of {confirmation.court} is numbered "
-            f"（YYYY）{confirmation.court.court_code}民特N号",
-        )
     with transaction.atomic():
-        stage = "confirmed" if confirmed else "rejected"
-        matter_move(actor=actor, matter=case, to_stage=stage, version=case.version, note=note)
+        confirmation_case_decide(actor=actor, case=case, confirmed=confirmed, note=note)
         confirmation.status = (
             ConfirmationStatus.CONFIRMED if confirmed else ConfirmationStatus.REJECTED
-        )
-        confirmation.case_number = format_case_number(
-            year=number.year,
-            court_code=number.court_code,
-            type_code=number.type_code,
-            sequence=number.sequence,
         )
         confirmation.decided_at, confirmation.decided_by = now(), actor
         confirmation.note = note.strip()
