@@ -17,7 +17,7 @@ import pytest
 from tests.disputes.conftest import DisputeCity, png_bytes
 from tests.org.mini_city import PASSWORD
 from zhengfa.courts.models import CourtCase
-from zhengfa.disputes.models import Confirmation, Dispute
+from zhengfa.disputes.models import Confirmation, Dispute, Petition
 from zhengfa.disputes.services.routing import disputes_escalate_overdue
 from zhengfa.flow.common import now
 
@@ -131,3 +131,32 @@ def test_report_route_escalate_mediate_confirm(
     outsider = _sign_in(browser, base, dc.outsider.username)
     response = outsider.goto(f"{base}/disputes/{dispute.pk}/")
     assert response is not None and response.status == 404
+
+
+def test_petition_pages_by_keyboard_with_the_complainant_masked(
+    live_server: Any, dc: DisputeCity, browser: Any
+) -> None:
+    base = live_server.url
+    desk = _sign_in(browser, base, dc.centre_operator.username)
+    desk.goto(f"{base}/")
+    desk.click("text=信访事项")
+    desk.select_option("#id_form", "visit")
+    desk.fill("#id_complainant_name", "王大妈")
+    desk.fill("#id_complainant_phone", "13900001111")
+    desk.fill("#id_request", "要求解决拆迁补偿")
+    desk.focus("#receive-form button.primary")
+    desk.keyboard.press("Enter")
+    desk.wait_for_selector("#route-form")
+    assert "王大妈" not in desk.content() and "王**" in desk.inner_text("#complainant")
+    desk.fill("#id_unit_code", dc.centre_operator.unit.code)  # type: ignore[union-attr]
+    desk.click("#route-form button.primary")
+    desk.wait_for_selector("#decide-form")
+    desk.fill("#decide-form #id_note", "   ")  # blank reasons: refused by the server
+    desk.click("#decide-form button.primary")
+    desk.wait_for_selector("#decide-form .field-error")
+    _shot(desk, "petition-refused")
+    desk.fill("#decide-form #id_note", "属本机关职责")
+    desk.click("#decide-form button.primary")
+    desk.wait_for_selector("#reply-form")
+    _shot(desk, "petition")
+    assert Petition.objects.get().matter.stage == "handling"

@@ -20,6 +20,19 @@ class DisputesConfig(AppConfig):
 
         register_demo_builder("disputes", build_demo_disputes)
         AFTER_SWEEP.append(escalate_after_sweep)
+        self._add_home_links()
+
+    @staticmethod
+    def _add_home_links() -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from zhengfa.org.roles import Role
+        from zhengfa.web.roles import Link, add_role_links
+
+        petitions = Link("disputes:petitions", _("信访事项 Letters and visits"))
+        analyses = Link("disputes:analyses", _("联合研判 Joint analysis and tasks"))
+        add_role_links((Role.DEPT_LIAISON, Role.CENTRE_OPERATOR, Role.COMMISSION), (petitions,))
+        add_role_links((Role.DEPT_LIAISON, Role.CENTRE_OPERATOR, Role.COMMISSION), (analyses,))
 
 
 def escalate_after_sweep(at: datetime) -> object:

@@ -14,11 +14,13 @@ from zhengfa.disputes.models import (
     DisputeCategory,
     Outcome,
     PartySide,
+    PetitionForm,
     Referral,
     Satisfaction,
     Severity,
     Way,
 )
+from zhengfa.disputes.services.analysis import TaskInput
 from zhengfa.org.models import RegionLevel
 
 PARTY_ROWS = 2
@@ -133,3 +135,100 @@ class RulingForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     note = forms.CharField(label=_("说明 Note"), required=False)
+
+
+# Letters and visits (信访) and joint analysis (联合研判): the handling unit's pages.
+
+TEXT = forms.Textarea(attrs={"rows": 3})
+DECISION = [("1", _("受理 Accept")), ("0", _("不予受理 Do not accept"))]
+REVIEW = [("1", _("采纳 Accept the reply")), ("0", _("退回 Send back"))]
+
+
+def _yes(value: str) -> bool:
+    return value == "1"
+
+
+class PetitionReceiveForm(forms.Form):
+    form = forms.ChoiceField(label=_("信访形式 Form"), choices=PetitionForm.choices)
+    complainant_name = forms.CharField(label=_("信访人 Complainant"), max_length=64)
+    complainant_phone = forms.CharField(label=_("电话 Phone"), max_length=32, required=False)
+    complainant_address = forms.CharField(label=_("地址 Address"), max_length=200, required=False)
+    request = forms.CharField(label=_("诉求 Request"), widget=TEXT)
+
+
+class PetitionRouteForm(forms.Form):
+    unit_code = forms.CharField(label=_("转送单位代码 Unit code"), max_length=64)
+    note = forms.CharField(label=_("说明 Note"), required=False)
+
+
+class PetitionDecideForm(forms.Form):
+    accept = forms.TypedChoiceField(label=_("受理决定 Decision"), choices=DECISION, coerce=_yes)
+    note = forms.CharField(label=_("告知理由 Reasons told"), widget=TEXT)
+
+
+class PetitionReplyForm(forms.Form):
+    reply = forms.CharField(label=_("书面答复 Written reply"), widget=TEXT)
+
+
+class PetitionReviewRequestForm(forms.Form):
+    recheck = forms.BooleanField(label=_("复核（而非复查）Re-review"), required=False)
+
+
+class PetitionOpinionForm(forms.Form):
+    opinion = forms.CharField(label=_("复查/复核意见 Opinion"), widget=TEXT)
+
+
+class PetitionCloseForm(forms.Form):
+    note = forms.CharField(label=_("说明 Note"), required=False)
+
+
+class OwnershipForm(forms.Form):
+    reason = forms.CharField(label=_("包案理由 Reason"), widget=TEXT)
+
+
+class AnalysisForm(forms.Form):
+    topic = forms.CharField(label=_("议题 Topic"), max_length=200)
+    decision = forms.CharField(label=_("研判意见 Decision"), widget=TEXT)
+    departments = forms.CharField(
+        label=_("参会单位代码 Departments (unit codes, comma-separated)"), max_length=1000
+    )
+    disputes = forms.CharField(
+        label=_("涉及纠纷编号 Disputes (numbers, comma-separated)"), required=False
+    )
+    tasks = forms.CharField(
+        label=_("任务清单 Tasks: one a line, 单位代码 | 天数 | 任务 (unit code | days | task)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def clean_departments(self) -> list[str]:
+        return [c.strip() for c in self.cleaned_data["departments"].split(",") if c.strip()]
+
+    def clean_disputes(self) -> list[int]:
+        raw = [c.strip() for c in self.cleaned_data["disputes"].split(",") if c.strip()]
+        if not all(c.isdigit() for c in raw):
+            raise ValidationError(_("纠纷编号为数字，以逗号分隔 Numbers separated by commas"))
+        return [int(c) for c in raw]
+
+    def clean_tasks(self) -> list[TaskInput]:
+        tasks = []
+        for n, line in enumerate(self.cleaned_data["tasks"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|", 2)]
+            if len(parts) != 3 or not parts[1].isdigit():
+                raise ValidationError(
+                    _("第%(n)d行应为 单位代码 | 天数 | 任务 (line %(n)d: unit code | days | task)")
+                    % {"n": n}
+                )
+            tasks.append(TaskInput(unit_code=parts[0], days=int(parts[1]), instruction=parts[2]))
+        return tasks
+
+
+class TaskReplyForm(forms.Form):
+    text = forms.CharField(label=_("书面答复 Written reply"), widget=TEXT)
+
+
+class TaskReviewForm(forms.Form):
+    accept = forms.TypedChoiceField(label=_("审核 Review"), choices=REVIEW, coerce=_yes)
+    note = forms.CharField(label=_("意见 Note"), required=False)

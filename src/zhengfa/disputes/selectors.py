@@ -19,6 +19,7 @@ from zhengfa.disputes.models import (
     ConfirmationStatus,
     Dispute,
     DisputeCategory,
+    JointAnalysis,
     Petition,
 )
 from zhengfa.flow.common import now
@@ -134,3 +135,29 @@ def _ledger_row(dispute: Dispute, at: datetime) -> LedgerRow:
         due_at=matter.due_at,
         urgency=urgency(matter, at),
     )
+
+
+def petitions_for(user: Any, *, limit: int = 200) -> list[Petition]:
+    """The petitions (matters) in the user's jurisdiction, newest first: receipt number,
+    stage, unit and owner — never the petitioners as persons."""
+    rows = Petition.objects.for_user(user).select_related(
+        "matter", "matter__unit", "matter__owner", "leader"
+    )
+    return list(rows.order_by("-received_on", "-pk")[:limit])
+
+
+def analyses_for(user: Any, *, limit: int = 100) -> list[JointAnalysis]:
+    return list(JointAnalysis.objects.for_user(user).select_related("centre")[:limit])
+
+
+def analysis_for(user: Any, pk: int) -> JointAnalysis:
+    found = JointAnalysis.objects.for_user(user).select_related("centre").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No joint analysis matches the given query.")
+    return found  # type: ignore[no-any-return]
+
+
+def tasks_of(user: Any, analysis: JointAnalysis) -> list[AnalysisTask]:
+    """The analysis's tasks the user may see (the centre all, a department its own)."""
+    rows = AnalysisTask.objects.for_user(user).filter(analysis=analysis)
+    return list(rows.select_related("matter", "matter__unit").prefetch_related("replies"))
