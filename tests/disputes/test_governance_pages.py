@@ -128,3 +128,12 @@ def test_role_homes_link_the_pages(dc: DisputeCity) -> None:
     names = {link.url_name for link in links_for(Role.CENTRE_OPERATOR)}
     assert {"disputes:petitions", "disputes:analyses"} <= names
     assert "disputes:petitions" not in {link.url_name for link in links_for(Role.GRID_WORKER)}
+
+
+def test_the_pages_speak_chinese_first_and_english_on_request(dc: DisputeCity) -> None:
+    chinese = _client(dc.centre_operator).get("/disputes/petitions/").content.decode()
+    english_client = _client(dc.centre_operator)
+    english_client.cookies["django_language"] = "en"
+    english = english_client.get("/disputes/analyses/").content.decode()
+    assert "信访事项 Petitions" in chinese
+    assert "Convene a joint analysis" in english and "召集联合研判" not in english
