@@ -202,3 +202,22 @@ def test_the_officer_on_duty_on_the_beat_holds_the_incident(police: PoliceWorld)
     with time_machine.travel(EVENING + timedelta(hours=5), tick=False):
         unheld = incident_receive(actor=police.officer, report=BURGLARY)
     assert held.matter.owner == police.officer and unheld.matter.owner is None
+
+
+@pytest.mark.django_db
+def test_a_late_dispatch_is_warned_then_overdue_like_every_clock(police: PoliceWorld) -> None:
+    from zhengfa.flow.models import Accountability, Warning
+    from zhengfa.flow.sweeper import sweep
+
+    with time_machine.travel(EVENING, tick=False):
+        incident = incident_receive(actor=police.officer, report=BURGLARY)
+    dispatch = incident.matter.clocks.get(purpose="stage:received")
+    with time_machine.travel(EVENING + timedelta(minutes=1), tick=False):
+        sweep()
+    assert set(Warning.objects.filter(clock=dispatch).values_list("threshold_s", flat=True)) == {
+        300
+    }  # a 5-minute warning for a clock shorter than three hours
+    with time_machine.travel(EVENING + timedelta(minutes=5), tick=False):
+        sweep()
+    assert Warning.objects.filter(clock=dispatch, threshold_s=0).exists()
+    assert Accountability.objects.filter(clock=dispatch).exists()
