@@ -104,3 +104,24 @@ def test_roster_generated_shown_and_exported(police: PoliceWorld) -> None:
     outsider = _client(police.outsider)
     assert outsider.get(f"/police/rosters/{roster.pk}/").status_code == 404
     assert outsider.get(f"/api/v1/police/rosters/{roster.pk}/map").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_officer_warns_his_county_and_an_outsider_county_is_refused(
+    police: PoliceWorld,
+) -> None:
+    from zhengfa.police.models import FraudWarning
+
+    client = _client(police.officer)
+    page = client.get("/police/fraud/").content.decode()
+    assert 'id="warn"' in page and 'value="230402"' in page
+    refused = client.post(
+        "/police/fraud/warn/", {"region": "230403", "scam_type": "loan", "text": "警惕虚假贷款"}
+    )
+    assert refused.status_code == 422 and "警惕虚假贷款" in refused.content.decode()
+    assert not FraudWarning.objects.exists()
+    done = client.post(
+        "/police/fraud/warn/", {"region": "230402", "scam_type": "loan", "text": "警惕虚假贷款"}
+    )
+    assert done.status_code == 302 and FraudWarning.objects.get().region_id == "230402"
+    assert 'id="warn"' not in _client(police.citizen).get("/police/fraud/").content.decode()

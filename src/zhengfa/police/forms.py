@@ -61,3 +61,9 @@ def add_service_errors(form: forms.Form, error: ValidationError, aliases: dict[s
         target = name if name in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+class WarningForm(forms.Form):
+    region = forms.CharField(label=_("发布区域代码 Region code"), max_length=12)
+    scam_type = forms.ChoiceField(label=_("诈骗类型 Scam type"), choices=ScamType.choices)
+    text = forms.CharField(label=_("预警内容 Warning"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -16,4 +16,5 @@ urlpatterns = [
     path("rosters/<int:roster_id>/export.csv", views.roster_export, name="roster_export"),
     path("fraud/", views.fraud_check, name="fraud"),
     path("fraud/report/", views.fraud_report_page, name="fraud_report"),
+    path("fraud/warn/", views.fraud_warn, name="fraud_warn"),
 ]

@@ -28,6 +28,7 @@ from zhengfa.police.forms import (
     OutcomeForm,
     ReportForm,
     RosterForm,
+    WarningForm,
     add_service_errors,
 )
 from zhengfa.police.models import IntakeChannel, Roster
@@ -211,8 +212,41 @@ def fraud_check(request: HttpRequest) -> HttpResponse:
         "found": found,
         "warning": fraud.warning_text(found) if found else "",
         "warnings": fraud.warnings_for(region) if region else [],
+        **_officer_warning_context(request.user, WarningForm()),
     }
     return render(request, "police/fraud.html", context)
+
+
+def _officer_warning_context(user: Any, form: WarningForm) -> dict[str, Any]:
+    """For an officer: scam types rising in his county, and the form to warn an area."""
+    if getattr(user, "role", "") != Role.POLICE_OFFICER or user.unit is None:
+        return {}
+    county = user.unit.region_id[:6]
+    form.initial.setdefault("region", county)
+    return {"rising": fraud.fraud_rising(region_code=county), "warn_form": form}
+
+
+@login_required
+@require_POST
+def fraud_warn(request: HttpRequest) -> HttpResponse:
+    """Publish a warning about a scam type to an area (officers)."""
+    user = _require(request, Role.POLICE_OFFICER)
+    form = WarningForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            fraud.fraud_warning_publish(
+                actor=user,
+                region_code=data["region"],
+                scam_type=data["scam_type"],
+                text=data["text"],
+            )
+        except ValidationError as refused:
+            add_service_errors(form, refused, {})
+        else:
+            return redirect("police:fraud")
+    context = {"form": LookupForm(), **_officer_warning_context(user, form)}
+    return render(request, "police/fraud.html", context, status=422)
 
 
 @login_required
