@@ -122,8 +122,9 @@ def test_report_route_escalate_mediate_confirm(
     confirmation = Confirmation.objects.get()
     case = CourtCase.objects.get(matter=confirmation.matter)
     assert (confirmation.case_number, case.matter.stage) == (case.number, "confirmed")
-    judge.goto(f"{base}/courts/cases/{case.pk}/")
-    judge.wait_for_selector(f"text={case.number}")
+    judge.click(f"#confirmation-{confirmation.pk} a")  # the case number opens the court case
+    judge.wait_for_url(f"{base}/courts/cases/{case.pk}/")
+    assert case.number in judge.inner_text("h1")
     _shot(judge, "court-case")
     mediator.goto(f"{base}/disputes/{dispute.pk}/")
     assert "确认有效" in mediator.inner_text("#confirmation")
