@@ -17,6 +17,7 @@ from tests.disputes import conftest as disputes_city
 from tests.disputes.conftest import PARTIES, DisputeCity
 from zhengfa.audit.models import AuditEntry
 from zhengfa.courts.models import CaseParty, CourtCase, DossierFile, PartySide
+from zhengfa.courts.reports import supervision
 from zhengfa.courts.services import confirmation_case_file
 from zhengfa.courts.workflow.confirmation import confirmation_case_decide
 from zhengfa.disputes.models import Dispute
@@ -88,6 +89,15 @@ def test_an_agreement_becomes_a_confirmation_case_decided_on_its_clock(dc: Dispu
     overall.refresh_from_db()
     assert case.matter.status == MatterStatus.CLOSED and case.matter.stage == "rejected"
     assert case.judged_on == (AGREED + timedelta(days=5)).date() and overall.state != "running"
+    president = dc.city.users[Role.COURT_PRESIDENT]
+    figures = supervision(president, AGREED.date(), AGREED.date(), AGREED.date())
+    assert (figures.total.registered, figures.total.closed_in_time) == (1, 1)
+    assert (
+        supervision(
+            dc.city.outsiders[Role.COURT_PRESIDENT], AGREED.date(), AGREED.date(), AGREED.date()
+        ).total.registered
+        == 0
+    )
 
 
 def test_another_court_and_a_judge_off_the_panel_change_nothing(dc: DisputeCity) -> None:
