@@ -10,6 +10,7 @@ from zhengfa.courts.api import router as courts_router
 from zhengfa.disputes.api import router as disputes_router
 from zhengfa.flow.api import router as flow_router
 from zhengfa.hazards.api import router as hazards_router
+from zhengfa.insight.api import router as insight_router
 from zhengfa.org.api import router as org_router
 from zhengfa.police.api import router as police_router
 
@@ -19,6 +20,7 @@ api.add_router("/courts/", courts_router)
 api.add_router("/disputes/", disputes_router)
 api.add_router("/hazards/", hazards_router)
 api.add_router("/police/", police_router)
+api.add_router("/insight/", insight_router)
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -30,6 +32,7 @@ urlpatterns = [
     path("courts/", include("zhengfa.courts.urls")),
     path("hazards/", include("zhengfa.hazards.urls")),
     path("police/", include("zhengfa.police.urls")),
+    path("insight/", include("zhengfa.insight.urls")),
     path("", include("zhengfa.web.urls")),
     path("admin/", admin.site.urls),
 ]
