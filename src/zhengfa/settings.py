@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "zhengfa.portal",
     "zhengfa.police",
     "zhengfa.insight",
+    "zhengfa.insight.alerts",
     "zhengfa.web",
 ]
 
@@ -122,6 +123,8 @@ MEDIA_ROOT = Path(env_str("ZHENGFA_MEDIA_ROOT") or VAR_DIR / "media")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "zhengfa@localhost"
+# The address people reach the site at, for links in e-mailed reports.
+ZHENGFA_SITE_URL = (env_str("ZHENGFA_SITE_URL") or "http://localhost:8000").rstrip("/")
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
