@@ -1,0 +1,124 @@
+"""Count tables (统计底表) behind the dashboards and the one map.
+
+Three layers, all derived, all rebuildable from the source tables:
+
+- ``MatterChange``: a queue of matter ids whose source rows changed, written by database
+  triggers on the matter table and the domain tables that carry the numerators (see
+  migration 0001). Nothing in the application has to remember to write it.
+- ``MatterFact``: one row per matter, the projection of it that the counts need (its
+  cell, its dates, its domain outcomes). It tells the refresher which cells a matter
+  used to count in before it changed.
+- ``DailyCount`` (events per cell and day: opened, closed, closed within the limit, …)
+  and ``OpenCount`` (open matters per cell by due date and paused flag, so "overdue now"
+  is a sum over due dates before today, with no rewrite as time passes).
+
+A cell is (region code, grid, unit, kind, category); townships, counties and the city
+roll up by region-code prefix, the platform's scoping rule. See docs/insight.md.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+from zhengfa.org.scoping import ScopedQuerySet, ScopeRule
+
+CELL_SCOPE = ScopeRule(region="region_code", unit="unit_id")
+
+
+class MatterChange(models.Model):
+    """A matter whose source rows changed since the refresher last looked (a queue)."""
+
+    id = models.BigAutoField(primary_key=True)
+    matter_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"change {self.pk} of matter {self.matter_id}"
+
+
+class Cell(models.Model):
+    region_code = models.CharField(max_length=12)
+    grid_id = models.BigIntegerField(null=True)
+    unit_id = models.BigIntegerField()
+    kind = models.CharField(max_length=48)
+    category = models.CharField(max_length=48)
+
+    class Meta:
+        abstract = True
+
+
+class MatterFact(Cell):
+    """What one matter contributes to the counts, as of the last refresh."""
+
+    matter_id = models.BigIntegerField(primary_key=True)
+    is_open = models.BooleanField()
+    paused = models.BooleanField()
+    due_on = models.DateField(null=True)
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True)
+    closed_in_limit = models.BooleanField(null=True)  # None: open, or no limit ran
+    mediated_on = models.DateField(null=True)  # disputes: the day of the outcome
+    mediation_success = models.BooleanField(null=True)
+    service_done_on = models.DateField(null=True)  # portal: the day it was done
+    service_within = models.BooleanField(null=True)
+    crime_registered_on = models.DateField(null=True)
+    crime_major = models.BooleanField(null=True)
+    crime_solved_on = models.DateField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["region_code", "grid_id", "unit_id", "kind", "category"],
+                name="insight_fact_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"fact of matter {self.matter_id}"
+
+
+class DailyCount(Cell):
+    """How many matters of a cell had one event (``measure``) on one day."""
+
+    measure = models.CharField(max_length=24)
+    day = models.DateField()
+    n = models.PositiveIntegerField()
+
+    scope: ClassVar[ScopeRule] = CELL_SCOPE
+    objects = ScopedQuerySet["DailyCount"].as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["measure", "region_code", "day"], name="insight_daily_read"),
+            models.Index(
+                fields=["region_code", "grid_id", "unit_id", "kind", "category"],
+                name="insight_daily_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.day}: {self.n}"
+
+
+class OpenCount(Cell):
+    """How many matters of a cell are open now, by due date and paused flag."""
+
+    due_on = models.DateField(null=True)
+    paused = models.BooleanField()
+    n = models.PositiveIntegerField()
+
+    scope: ClassVar[ScopeRule] = CELL_SCOPE
+    objects = ScopedQuerySet["OpenCount"].as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["region_code", "due_on"], name="insight_open_read"),
+            models.Index(
+                fields=["region_code", "grid_id", "unit_id", "kind", "category"],
+                name="insight_open_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"open {self.due_on}: {self.n}"
