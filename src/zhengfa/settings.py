@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "zhengfa.portal",
     "zhengfa.police",
     "zhengfa.insight",
+    "zhengfa.insight.responsibility",
+    "zhengfa.ops",  # backup and restore commands
     "zhengfa.insight.alerts",
     "zhengfa.web",
 ]
