@@ -14,8 +14,8 @@ from tests.org.mini_city import COUNTY_A, COUNTY_B, MiniCity
 from zhengfa.flow.models import Matter, MatterStatus
 from zhengfa.insight.mapping import (
     Level,
-    Measure,
     MapQuery,
+    Measure,
     area_measures,
     quantile_breaks,
 )

@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from ninja import Router
 
+from zhengfa.insight.mapping_api import router as map_router
+
 router = Router(tags=["insight"])
+router.add_router("/map", map_router)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
+from zhengfa.insight import mapping_views
 from zhengfa.insight.alerts.urls import urlpatterns as alert_urlpatterns
 
 app_name = "insight"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("map/", mapping_views.one_map, name="map"),
+    path("map/areas/<str:area>/", mapping_views.area_matter_list, name="map_area"),
+]
 urlpatterns += alert_urlpatterns
