@@ -29,6 +29,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengfa.settings")
+# Measure the production configuration: DEBUG would log every statement's SQL text.
+os.environ.setdefault("DEBUG", "0")
 for _name in ("ZHENGFA_AUDIT_KEY", "ZHENGFA_PII_HASH_KEY"):
     os.environ.setdefault(_name, base64.b64encode(os.urandom(32)).decode())
 os.environ.setdefault("ZHENGFA_PII_KEYS", "b1:" + base64.b64encode(os.urandom(32)).decode())
@@ -371,7 +373,9 @@ def main() -> None:
     parser.add_argument("--matters", type=int, default=100_000, help="open matters to sweep")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, keepdb=False, serialize=False
+    )
     try:
         court, judge = _world()
         figures: dict[str, Any] = {"database": connection.vendor}

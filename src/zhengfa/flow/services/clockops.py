@@ -8,14 +8,15 @@ pauses); its errors become field errors here, and the transaction leaves nothing
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 
 from zhengfa.flow import clocks as legal
+from zhengfa.flow import sql
 from zhengfa.flow.common import audit, invalid, legal_day, now
 from zhengfa.flow.models import (
     Approval,
@@ -139,44 +140,118 @@ def start_row(
         started_on=started_on,
         started_at=started_at,
         state=ClockState.RUNNING,
-        holder=holder if holder is not None else matter.owner,
+        holder_id=holder.pk if holder is not None else matter.owner_id,
     )
     store(clock, value, fired=set())
-    clock.save()
+    (clock.pk,) = sql.insert(Clock, [_clock_row(clock)], returning=True)
+    clock._state.adding = False
     basis = legal_basis or _rule_basis(rule)
-    _event(clock, ClockEventKind.START, actor, started_on, f"起算 {label}", basis)
+    sql.insert(
+        ClockEvent,
+        [_event_row(clock.pk, ClockEventKind.START, actor, started_on, f"起算 {label}", basis)],
+    )
     return clock
 
 
-def stop_rows(actor: Any, clocks: list[Clock], day: date, reason: str) -> None:
+_CLOCK_FIELDS = (
+    "matter_id",
+    "purpose",
+    "label",
+    "rule",
+    "period_amount",
+    "period_unit",
+    "started_on",
+    "started_at",
+    "state",
+    "due_on",
+    "due_at",
+    "calendar_warnings",
+    "span_kind",
+    "next_alert_at",
+    "holder_id",
+    "extensions_used",
+    "stopped_at",
+)
+
+
+def _clock_row(clock: Clock) -> dict[str, Any]:
+    return {name: getattr(clock, name) for name in _CLOCK_FIELDS}
+
+
+def _event_row(
+    clock_id: int,
+    kind: str,
+    actor: Any,
+    on: date,
+    reason: str,
+    basis: str,
+    due_before: date | None = None,
+    due_after: date | None = None,
+    recorded_at: datetime | None = None,
+) -> dict[str, Any]:
+    """A ClockEvent row with every column the ORM would write (defaults included)."""
+    return {
+        "clock_id": clock_id,
+        "kind": kind,
+        "on": on,
+        "days": None,
+        "amount": None,
+        "unit": "",
+        "level": "",
+        "reason_code": "",
+        "reason": reason,
+        "legal_basis": basis[:200],
+        "actor_id": actor.pk if getattr(actor, "pk", None) else None,
+        "approval_id": None,
+        "due_before": due_before,
+        "due_after": due_after,
+        "recorded_at": recorded_at or now(),
+    }
+
+
+class Stoppable(Protocol):
+    pk: Any
+    state: str
+    started_on: date
+    due_on: date
+    due_at: datetime
+    stopped_at: datetime | None
+    next_alert_at: datetime | None
+
+
+def stop_rows(actor: Any, clocks: Sequence[Stoppable], day: date, reason: str) -> None:
     """Stop ``clocks`` on ``day`` in two statements. Stopping never moves a due date (the
     legal clock's ``stop`` only closes it), so nothing needs replaying."""
     if not clocks:
         return
     at = now()
-    Clock.objects.filter(pk__in=[c.pk for c in clocks]).update(
-        state=ClockState.STOPPED, stopped_at=at, next_alert_at=None
-    )
-    actor_id = actor.pk if getattr(actor, "pk", None) else None
-    ClockEvent.objects.bulk_create(
-        ClockEvent(
-            clock=c,
-            kind=ClockEventKind.STOP,
-            on=max(day, c.started_on),
-            reason=reason,
-            legal_basis="SPC-2000 art. 10 结案日期",
-            actor_id=actor_id,
-            due_before=c.due_on,
-            due_after=c.due_on,
-            recorded_at=at,
-        )
-        for c in clocks
+    ids = [c.pk for c in clocks]
+    changes = {"state": ClockState.STOPPED, "stopped_at": at, "next_alert_at": None}
+    marks = ", ".join(["%s"] * len(ids))
+    sql.update(Clock, changes, f"id IN ({marks})", ids)
+    basis = "SPC-2000 art. 10 结案日期"
+    sql.insert(
+        ClockEvent,
+        [
+            _event_row(
+                c.pk,
+                ClockEventKind.STOP,
+                actor,
+                max(day, c.started_on),
+                reason,
+                basis,
+                due_before=c.due_on,
+                due_after=c.due_on,
+                recorded_at=at,
+            )
+            for c in clocks
+        ],
     )
     for clock in clocks:
         clock.state, clock.stopped_at, clock.next_alert_at = ClockState.STOPPED, at, None
 
 
-def due_of(clocks: list[Clock]) -> dict[str, Any]:
+def due_of(clocks: Sequence[Any]) -> dict[str, Any]:
     """The matter's due fields from its open clocks: the earliest running one; paused when
     every open clock is paused."""
     running = sorted((c.due_at, c.due_on) for c in clocks if c.state == ClockState.RUNNING)

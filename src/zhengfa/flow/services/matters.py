@@ -8,13 +8,14 @@ stages, by a role the current stage names, within the mover's jurisdiction.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import F
+from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.db import connection, transaction
 
+from zhengfa.flow import sql
 from zhengfa.flow.common import Conflict, audit, invalid, legal_day, now
 from zhengfa.flow.machine import Kind, Stage, get_kind
 from zhengfa.flow.models import (
@@ -38,13 +39,14 @@ def _check_in_scope(actor: Any, matter: Matter) -> None:
 
 def _bump(matter: Matter, version: int, actor: Any, **changes: Any) -> None:
     """Apply ``changes`` only if the matter is in the actor's jurisdiction and nobody changed
-    it since ``version`` (one UPDATE; the reason is looked up only when it fails)."""
-    updated = (
-        Matter.objects.for_user(actor, "change")
-        .filter(pk=matter.pk, version=version)
-        .update(version=F("version") + 1, **changes)
-    )
-    if not updated:
+    it since ``version``: one UPDATE carrying the scope condition (compiled once per scope
+    from ``Matter.objects.for_user``); the reason is looked up only when it fails."""
+    try:
+        scope, scope_params = sql.scope_condition(Matter, actor, "change")
+    except EmptyResultSet:
+        raise PermissionDenied("this matter is outside your jurisdiction") from None
+    where = "id = %s AND version = %s" + (f" AND ({scope})" if scope else "")
+    if not sql.update(Matter, changes, where, [matter.pk, version, *scope_params], "version"):
         _check_in_scope(actor, matter)
         current = Matter.objects.values_list("version", flat=True).get(pk=matter.pk)
         raise Conflict(expected=version, current=current)
@@ -194,27 +196,28 @@ def matter_move(
     target = kind.stage(to_stage)
     day = on or legal_day()
     with transaction.atomic():
-        running = list(
-            Clock.objects.filter(matter=matter, decides__isnull=True).exclude(
-                state=ClockState.STOPPED
-            )
-        )
+        running = _open_clocks(matter.pk)
         leaving = [c for c in running if target.terminal or c.purpose == f"stage:{current.code}"]
         staying = [c for c in running if c not in leaving]
-        stop_rows(actor, leaving, day, reason=f"{current.label} → {target.label}")
-        started = _enter(actor, matter, target, day)
         closing = {"status": MatterStatus.CLOSED, "closed_at": now()} if target.terminal else {}
+        started = _enter(actor, matter, target, day)
         _bump(matter, version, actor, stage=to_stage, **due_of(staying + started), **closing)
+        stop_rows(actor, leaving, day, reason=f"{current.label} → {target.label}")
         if target.terminal:
-            Holding.objects.filter(matter=matter, until__isnull=True).update(until=now())
-        MatterEvent.objects.create(
-            matter=matter,
-            at=now(),
-            actor=actor,
-            from_stage=current.code,
-            to_stage=to_stage,
-            kind=MatterEventKind.CLOSED if target.terminal else MatterEventKind.MOVED,
-            note=note,
+            sql.update(Holding, {"until": now()}, "matter_id = %s AND until IS NULL", [matter.pk])
+        sql.insert(
+            MatterEvent,
+            [
+                {
+                    "matter_id": matter.pk,
+                    "kind": MatterEventKind.CLOSED if target.terminal else MatterEventKind.MOVED,
+                    "at": now(),
+                    "actor_id": actor.pk,
+                    "from_stage": current.code,
+                    "to_stage": to_stage,
+                    "note": note,
+                }
+            ],
         )
         audit(
             actor=actor,
@@ -230,6 +233,38 @@ def matter_move(
             reason=note,
         )
     return matter
+
+
+@dataclass(slots=True)
+class OpenClock:
+    """What a transition needs of a matter's open clock (no model instance)."""
+
+    pk: int
+    purpose: str
+    state: str
+    started_on: date
+    due_on: date
+    due_at: datetime
+    stopped_at: datetime | None = None
+    next_alert_at: datetime | None = None
+
+
+def _open_clocks(matter_id: int) -> list[OpenClock]:
+    """The matter's clocks that are not stopped, approvers' deadlines excluded."""
+    with connection.cursor() as cursor:
+        cursor.execute(_OPEN_CLOCKS, [matter_id, ClockState.STOPPED])
+        rows = cursor.fetchall()
+    return [
+        OpenClock(pk, purpose, state, sql.read_day(on), sql.read_day(due_on), sql.read_at(due_at))
+        for pk, purpose, state, on, due_on, due_at in rows
+    ]
+
+
+_OPEN_CLOCKS = (
+    "SELECT c.id, c.purpose, c.state, c.started_on, c.due_on, c.due_at FROM flow_clock c "
+    "WHERE c.matter_id = %s AND c.state <> %s AND NOT EXISTS "
+    "(SELECT 1 FROM flow_approval a WHERE a.decision_clock_id = c.id)"
+)
 
 
 def _check_move(actor: Any, matter: Matter, kind: Kind, current: Stage, to_stage: str) -> None:
