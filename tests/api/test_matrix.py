@@ -24,6 +24,7 @@ from tests.courts import matrix_rows as courts_rows
 from tests.disputes import matrix_rows as disputes_rows
 from tests.flow import matrix_rows as flow_rows
 from tests.hazards import matrix_rows as hazards_rows
+from tests.insight import matrix_rows_map as map_rows
 from tests.police import matrix_rows as police_rows
 from zhengfa.api import api
 from zhengfa.org.roles import Role
@@ -139,6 +140,14 @@ EXPECTED.update(
     {
         f"{method} /api/v1/hazards/{tail}": Expect("custom", check=hazards_rows.check(method, tail))
         for method, tail in hazards_rows.OPERATIONS
+    }
+)
+
+# The one map's endpoints bring their own checks (tests/insight/matrix_rows_map.py).
+EXPECTED.update(
+    {
+        f"GET /api/v1/insight/map/{tail}": Expect("custom", check=map_rows.check(tail))
+        for tail in map_rows.OPERATIONS
     }
 )
 
