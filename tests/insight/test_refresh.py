@@ -75,3 +75,31 @@ def test_a_refresher_killed_mid_batch_resumes_to_the_same_tables(
     resumed = snapshot()
     rebuild()
     assert snapshot() == resumed
+
+
+def test_command_refresh_and_full_rebuild_agree(mini_city: MiniCity) -> None:
+    from django.core.management import call_command
+
+    build_world(mini_city)
+    call_command("insight", "refresh", "--batch", "11")
+    incremental = snapshot()
+    call_command("insight", "refresh", "--full")
+    assert snapshot() == incremental
+    assert incremental["facts"]
+
+
+def test_the_sweeper_keeps_the_count_tables_current(mini_city: MiniCity) -> None:
+    from zhengfa.flow.sweeper import sweep
+
+    world = build_world(mini_city, matters=10, changes=0)
+    sweep()
+    assert not MatterChange.objects.exists()
+    assert MatterFact.objects.count() == len(world.matters)
+
+
+def test_bad_batch_size_exits_2(mini_city: MiniCity) -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError) as error:
+        call_command("insight", "refresh", "--batch", "0")
+    assert error.value.returncode == 2

@@ -27,6 +27,7 @@ from zhengfa.insight.counts import (
     WeekOutsideData,
     read_counts_csv,
 )
+from zhengfa.insight.refresh import REBUILD_STEPS, pending, rebuild, refresh
 from zhengfa.insight.trends import (
     Control,
     Detection,
@@ -70,11 +71,21 @@ class Command(BaseCommand):
             help="false-alarm control across series (default fdr: Benjamini-Hochberg)",
         )
         trends.add_argument("--json", action="store_true", help="print the alerts as JSON")
+        refresh = commands.add_parser(
+            "refresh", help="bring the dashboards' count tables up to date with the matters"
+        )
+        refresh.add_argument(
+            "--full", action="store_true", help="rebuild every count table from scratch"
+        )
+        refresh.add_argument("--batch", type=int, default=500, help="changes per transaction")
         alert_commands.add_parsers(commands)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] in alert_commands.SUBCOMMANDS:
             alert_commands.handle(self, options)
+            return
+        if options["subcommand"] == "refresh":
+            _refresh(self, full=options["full"], batch=options["batch"])
             return
         data = _read(options["input"])
         week = _week(options["week"])
@@ -89,6 +100,21 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(alerts, ensure_ascii=False, indent=2))
         else:
             _print_table(detection)
+
+
+def _refresh(command: BaseCommand, *, full: bool, batch: int) -> None:
+    if batch < 1:
+        raise CommandError("--batch: give a positive number of changes, e.g. 500", returncode=2)
+    if full:
+        with _progress(REBUILD_STEPS, "统计底表重建 rebuild") as advance:
+            result = rebuild(progress=advance)
+        command.stdout.write(f"rebuilt: {result.matters} matters, {result.cells} daily cells")
+        return
+    with _progress(pending(), "统计底表更新 refresh") as advance:
+        result = refresh(limit=batch, progress=advance)
+    command.stdout.write(
+        f"refreshed: {result.changes} changes, {result.matters} matters, {result.cells} cells"
+    )
 
 
 def _read(path: str) -> WeeklyCounts:
@@ -113,9 +139,9 @@ def _week(text: str | None) -> date | None:
 
 
 @contextmanager
-def _progress(total: int) -> Iterator[Any]:
+def _progress(total: int, title: str = "趋势研判 trends") -> Iterator[Any]:
     console = Console(stderr=True)
-    columns = (TextColumn("趋势研判 trends"), BarColumn(), MofNCompleteColumn())
+    columns = (TextColumn(title), BarColumn(), MofNCompleteColumn())
     with Progress(
         *columns, TimeElapsedColumn(), console=console, disable=not console.is_terminal
     ) as bar:
