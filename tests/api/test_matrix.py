@@ -24,6 +24,7 @@ from tests.courts import matrix_rows as courts_rows
 from tests.disputes import matrix_rows as disputes_rows
 from tests.flow import matrix_rows as flow_rows
 from tests.hazards import matrix_rows as hazards_rows
+from tests.insight import matrix_rows_alerts as alerts_rows
 from tests.insight import matrix_rows_map as map_rows
 from tests.police import matrix_rows as police_rows
 from zhengfa.api import api
@@ -148,6 +149,16 @@ EXPECTED.update(
     {
         f"GET /api/v1/insight/map/{tail}": Expect("custom", check=map_rows.check(tail))
         for tail in map_rows.OPERATIONS
+    }
+)
+
+# The trend alerts' endpoints bring their own checks (tests/insight/matrix_rows_alerts.py).
+EXPECTED.update(
+    {
+        f"{method} /api/v1/insight/alerts{tail}": Expect(
+            "custom", check=alerts_rows.check(method, tail)
+        )
+        for method, tail in alerts_rows.OPERATIONS
     }
 )
 
