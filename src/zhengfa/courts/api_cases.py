@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from zhengfa.api import ObjectId
 from zhengfa.courts import reports
 from zhengfa.courts.models import CourtCase, Division, Filing, Hearing
 from zhengfa.courts.workflow import appeals, assignment, dossier, filing, limits, trial
@@ -254,7 +255,7 @@ def _decoded(text: str, field: str) -> bytes:
 
 
 @router.post("/filings/{filing_id}/decision", response=FilingOut, summary="Decide a filing")
-def filing_decide(request: HttpRequest, filing_id: int, body: DecisionIn) -> FilingOut:
+def filing_decide(request: HttpRequest, filing_id: ObjectId, body: DecisionIn) -> FilingOut:
     user, found = _who(request), _filing_for(_who(request), filing_id)
     if body.decision == "accept":
         return _filing_out(found, filing.filing_accept(actor=user, filing=found))
@@ -268,7 +269,7 @@ def filing_decide(request: HttpRequest, filing_id: int, body: DecisionIn) -> Fil
 
 
 @router.post("/filings/{filing_id}/material", response=FilingOut, summary="Supply material")
-def filing_material(request: HttpRequest, filing_id: int, body: NoteIn) -> FilingOut:
+def filing_material(request: HttpRequest, filing_id: ObjectId, body: NoteIn) -> FilingOut:
     found = _filing_for(_who(request), filing_id)
     return _filing_out(
         filing.filing_supply_material(actor=_who(request), filing=found, note=body.note)
@@ -312,7 +313,7 @@ def case_list(request: HttpRequest) -> list[CaseOut]:
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut, summary="One case")
-def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
+def case_detail(request: HttpRequest, case_id: ObjectId) -> CaseDetailOut:
     case = reports.case_for(_who(request), case_id)
     return CaseDetailOut(
         **_case_out(case),
@@ -328,7 +329,7 @@ def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
 
 
 @router.post("/cases/{case_id}/assignment", response=CaseOut, summary="Assign (分案)")
-def case_assign(request: HttpRequest, case_id: int, body: AssignIn) -> CaseOut:
+def case_assign(request: HttpRequest, case_id: ObjectId, body: AssignIn) -> CaseOut:
     user = _who(request)
     case = reports.case_for(user, case_id)
     division = Division.objects.filter(pk=body.division, court_id=case.matter.unit_id).first()
@@ -368,7 +369,7 @@ STEPS: dict[str, Callable[..., Any]] = {
 
 
 @router.post("/cases/{case_id}/steps", response=CaseOut, summary="Move the case on one step")
-def case_step(request: HttpRequest, case_id: int, body: StepIn) -> CaseOut:
+def case_step(request: HttpRequest, case_id: ObjectId, body: StepIn) -> CaseOut:
     user = _who(request)
     case = reports.case_for(user, case_id)
     if body.step not in STEPS:
@@ -388,7 +389,7 @@ def case_step(request: HttpRequest, case_id: int, body: StepIn) -> CaseOut:
 
 
 @router.post("/cases/{case_id}/receive-appeal", response={201: CaseOut}, summary="Receive")
-def case_receive_appeal(request: HttpRequest, case_id: int) -> Status:
+def case_receive_appeal(request: HttpRequest, case_id: ObjectId) -> Status:
     """The higher court registers a transferred appeal; it sees the original for this."""
     user = _who(request)
     original = get_object_or_404(CourtCase.objects.select_related("matter__unit"), pk=case_id)
@@ -411,14 +412,14 @@ def _hearing_out(hearing: Hearing) -> HearingOut:
 
 
 @router.post("/cases/{case_id}/hearings", response={201: HearingOut}, summary="Schedule")
-def hearing_create(request: HttpRequest, case_id: int, body: HearingIn) -> Status:
+def hearing_create(request: HttpRequest, case_id: ObjectId, body: HearingIn) -> Status:
     case = reports.case_for(_who(request), case_id)
     hearing = trial.hearing_schedule(actor=_who(request), case=case, **body.dict())
     return Status(201, _hearing_out(hearing))
 
 
 @router.post("/hearings/{hearing_id}/held", response=HearingOut, summary="The hearing was held")
-def hearing_held(request: HttpRequest, hearing_id: int) -> HearingOut:
+def hearing_held(request: HttpRequest, hearing_id: ObjectId) -> HearingOut:
     user = _who(request)
     hearing = get_object_or_404(
         Hearing.objects.filter(case__in=reports.cases_for(user)), pk=hearing_id
@@ -427,7 +428,7 @@ def hearing_held(request: HttpRequest, hearing_id: int) -> HearingOut:
 
 
 @router.post("/cases/{case_id}/limit-requests", response={201: ApprovalOut}, summary="Limit")
-def limit_request(request: HttpRequest, case_id: int, body: LimitIn) -> Status:
+def limit_request(request: HttpRequest, case_id: ObjectId, body: LimitIn) -> Status:
     case = reports.case_for(_who(request), case_id)
     approval = limits.limit_change_request(actor=_who(request), case=case, **body.dict())
     out = ApprovalOut(
@@ -437,7 +438,7 @@ def limit_request(request: HttpRequest, case_id: int, body: LimitIn) -> Status:
 
 
 @router.post("/cases/{case_id}/dossier", response={201: DossierOut}, summary="Upload a file")
-def dossier_add(request: HttpRequest, case_id: int, body: UploadIn) -> Status:
+def dossier_add(request: HttpRequest, case_id: ObjectId, body: UploadIn) -> Status:
     case = reports.case_for(_who(request), case_id)
     content = _decoded(body.content_base64, "content_base64")
     stored = dossier.dossier_upload(actor=_who(request), case=case, name=body.name, content=content)
@@ -452,7 +453,7 @@ def dossier_add(request: HttpRequest, case_id: int, body: UploadIn) -> Status:
 
 
 @router.get("/cases/{case_id}/dossier.zip", summary="The whole dossier as one ZIP")
-def dossier_download(request: HttpRequest, case_id: int) -> HttpResponse:
+def dossier_download(request: HttpRequest, case_id: ObjectId) -> HttpResponse:
     case = reports.case_for(_who(request), case_id)
     response = HttpResponse(dossier.dossier_zip(case), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="dossier-{case.pk}.zip"'

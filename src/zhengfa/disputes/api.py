@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from zhengfa.api import ObjectId
 from zhengfa.disputes import selectors
 from zhengfa.disputes.models import Confirmation, Dispute, Petition
 from zhengfa.disputes.services import analysis, outcome, petitions, routing
@@ -207,7 +208,7 @@ def report(request: HttpRequest, payload: ReportIn) -> Status[DisputeDetailOut]:
 
 
 @router.get("/{int:dispute_id}", response=DisputeDetailOut)
-def dispute_detail(request: HttpRequest, dispute_id: int) -> DisputeDetailOut:
+def dispute_detail(request: HttpRequest, dispute_id: ObjectId) -> DisputeDetailOut:
     return _detail(selectors.dispute_for(_who(request), dispute_id))
 
 
@@ -219,7 +220,7 @@ class RouteIn(Schema):
 
 
 @router.post("/{int:dispute_id}/route", response=DisputeDetailOut)
-def route(request: HttpRequest, dispute_id: int, payload: RouteIn) -> DisputeDetailOut:
+def route(request: HttpRequest, dispute_id: ObjectId, payload: RouteIn) -> DisputeDetailOut:
     dispute = selectors.dispute_for(_who(request), dispute_id)
     override = (
         routing.Route(payload.way, payload.level, payload.department) if payload.way else None
@@ -235,7 +236,7 @@ class EscalateIn(Schema):
 
 
 @router.post("/{int:dispute_id}/escalate", response=DisputeDetailOut)
-def escalate(request: HttpRequest, dispute_id: int, payload: EscalateIn) -> DisputeDetailOut:
+def escalate(request: HttpRequest, dispute_id: ObjectId, payload: EscalateIn) -> DisputeDetailOut:
     dispute = selectors.dispute_for(_who(request), dispute_id)
     routing.dispute_escalate(actor=_who(request), dispute=dispute, note=payload.note)
     dispute.refresh_from_db()
@@ -251,7 +252,7 @@ class OutcomeIn(Schema):
 
 
 @router.post("/{int:dispute_id}/outcome", response=DisputeDetailOut)
-def conclude(request: HttpRequest, dispute_id: int, payload: OutcomeIn) -> DisputeDetailOut:
+def conclude(request: HttpRequest, dispute_id: ObjectId, payload: OutcomeIn) -> DisputeDetailOut:
     dispute = selectors.dispute_for(_who(request), dispute_id)
     outcome.dispute_conclude(
         actor=_who(request),
@@ -273,7 +274,7 @@ class VisitIn(Schema):
 
 @router.post("/{int:dispute_id}/visits", response={201: DisputeDetailOut})
 def return_visit(
-    request: HttpRequest, dispute_id: int, payload: VisitIn
+    request: HttpRequest, dispute_id: ObjectId, payload: VisitIn
 ) -> Status[DisputeDetailOut]:
     dispute = selectors.dispute_for(_who(request), dispute_id)
     outcome.dispute_return_visit(actor=_who(request), dispute=dispute, **payload.model_dump())
@@ -305,7 +306,7 @@ def _confirmation(row: Confirmation) -> ConfirmationOut:
 
 
 @router.post("/{int:dispute_id}/confirmation", response={201: ConfirmationOut})
-def apply_confirmation(request: HttpRequest, dispute_id: int) -> Status[ConfirmationOut]:
+def apply_confirmation(request: HttpRequest, dispute_id: ObjectId) -> Status[ConfirmationOut]:
     dispute = selectors.dispute_for(_who(request), dispute_id)
     row = outcome.dispute_confirmation_apply(actor=_who(request), dispute=dispute)
     return Status(201, _confirmation(row))
@@ -317,7 +318,7 @@ def list_confirmations(request: HttpRequest) -> list[ConfirmationOut]:
 
 
 @router.post("/confirmations/{confirmation_id}/accept", response=ConfirmationOut)
-def accept_confirmation(request: HttpRequest, confirmation_id: int) -> ConfirmationOut:
+def accept_confirmation(request: HttpRequest, confirmation_id: ObjectId) -> ConfirmationOut:
     row = selectors.confirmation_for(_who(request), confirmation_id)
     return _confirmation(outcome.confirmation_accept(actor=_who(request), confirmation=row))
 
@@ -329,7 +330,7 @@ class RulingIn(Schema):
 
 @router.post("/confirmations/{confirmation_id}/decide", response=ConfirmationOut)
 def decide_confirmation(
-    request: HttpRequest, confirmation_id: int, payload: RulingIn
+    request: HttpRequest, confirmation_id: ObjectId, payload: RulingIn
 ) -> ConfirmationOut:
     row = selectors.confirmation_for(_who(request), confirmation_id)
     decided = outcome.confirmation_decide(
@@ -397,14 +398,14 @@ def _task(task_id: int, request: HttpRequest) -> TaskOut:
 
 
 @router.post("/tasks/{task_id}/reply", response=TaskOut)
-def reply_task(request: HttpRequest, task_id: int, payload: ReplyIn) -> TaskOut:
+def reply_task(request: HttpRequest, task_id: ObjectId, payload: ReplyIn) -> TaskOut:
     task = selectors.task_for(_who(request), task_id)
     analysis.task_reply(actor=_who(request), task=task, text=payload.text)
     return _task(task_id, request)
 
 
 @router.post("/tasks/{task_id}/review", response=TaskOut)
-def review_task(request: HttpRequest, task_id: int, payload: ReviewIn) -> TaskOut:
+def review_task(request: HttpRequest, task_id: ObjectId, payload: ReviewIn) -> TaskOut:
     task = selectors.task_for(_who(request), task_id)
     analysis.task_review(actor=_who(request), task=task, accept=payload.accept, note=payload.note)
     return _task(task_id, request)
@@ -453,7 +454,7 @@ def receive_petition(request: HttpRequest, payload: PetitionIn) -> Status[Petiti
 
 
 @router.get("/petitions/{petition_id}", response=PetitionOut)
-def petition_detail(request: HttpRequest, petition_id: int) -> PetitionOut:
+def petition_detail(request: HttpRequest, petition_id: ObjectId) -> PetitionOut:
     return _petition(selectors.petition_for(_who(request), petition_id))
 
 
@@ -462,7 +463,7 @@ class OwnIn(Schema):
 
 
 @router.post("/petitions/{petition_id}/take-ownership", response=PetitionOut)
-def take_ownership(request: HttpRequest, petition_id: int, payload: OwnIn) -> PetitionOut:
+def take_ownership(request: HttpRequest, petition_id: ObjectId, payload: OwnIn) -> PetitionOut:
     row = selectors.petition_for(_who(request), petition_id)
     petitions.petition_take_ownership(actor=_who(request), petition=row, reason=payload.reason)
     return _petition(selectors.petition_for(_who(request), petition_id))

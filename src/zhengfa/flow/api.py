@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
+from zhengfa.api import ObjectId
 from zhengfa.flow import selectors
 from zhengfa.flow.common import now
 from zhengfa.flow.models import Approval, Clock, Matter
@@ -105,7 +106,7 @@ def overdue_board(request: HttpRequest) -> list[MatterOut]:
 
 
 @router.get("/matters/{matter_id}", response=MatterDetailOut)
-def matter_detail(request: HttpRequest, response: HttpResponse, matter_id: int) -> Any:
+def matter_detail(request: HttpRequest, response: HttpResponse, matter_id: ObjectId) -> Any:
     matter = selectors.matter_for(_who(request), matter_id)
     clocks = selectors.clocks_of(matter)
     overall = next((c for c in clocks if c.purpose == "overall"), clocks[0] if clocks else None)
@@ -148,7 +149,7 @@ def _version(request: HttpRequest, given: int | None) -> int:
 
 
 @router.patch("/matters/{matter_id}", response=MatterOut)
-def matter_patch(request: HttpRequest, matter_id: int, payload: MatterEditIn) -> MatterOut:
+def matter_patch(request: HttpRequest, matter_id: ObjectId, payload: MatterEditIn) -> MatterOut:
     matter = selectors.matter_for(_who(request), matter_id, "change")
     changes = payload.dict(exclude_none=True, exclude={"version"})
     matter_edit(
@@ -164,7 +165,7 @@ class MoveIn(Schema):
 
 
 @router.post("/matters/{matter_id}/move", response=MatterOut)
-def matter_move_endpoint(request: HttpRequest, matter_id: int, payload: MoveIn) -> MatterOut:
+def matter_move_endpoint(request: HttpRequest, matter_id: ObjectId, payload: MoveIn) -> MatterOut:
     matter = selectors.matter_for(_who(request), matter_id, "change")
     matter_move(
         actor=_who(request),
@@ -226,7 +227,7 @@ class ApprovalIn(Schema):
 
 
 @router.post("/clocks/{clock_id}/approvals", response={201: ApprovalOut})
-def approval_request(request: HttpRequest, clock_id: int, payload: ApprovalIn) -> Any:
+def approval_request(request: HttpRequest, clock_id: ObjectId, payload: ApprovalIn) -> Any:
     clock = _clock_for(_who(request), clock_id)
     approval = approval_services.approval_request(
         actor=_who(request), clock=clock, **payload.dict()
@@ -253,7 +254,9 @@ class DecisionIn(Schema):
 
 
 @router.post("/approvals/{approval_id}/decide", response=ApprovalOut)
-def approval_decide(request: HttpRequest, approval_id: int, payload: DecisionIn) -> ApprovalOut:
+def approval_decide(
+    request: HttpRequest, approval_id: ObjectId, payload: DecisionIn
+) -> ApprovalOut:
     approval = selectors.approvals_for(_who(request), approval_id)
     decided = approval_services.approval_decide(
         actor=_who(request), approval=approval, decision=payload.decision, note=payload.note
@@ -266,7 +269,9 @@ class ForwardIn(Schema):
 
 
 @router.post("/approvals/{approval_id}/forward", response=ApprovalOut)
-def approval_forward(request: HttpRequest, approval_id: int, payload: ForwardIn) -> ApprovalOut:
+def approval_forward(
+    request: HttpRequest, approval_id: ObjectId, payload: ForwardIn
+) -> ApprovalOut:
     approval = selectors.approvals_for(_who(request), approval_id)
     return _approval_out(
         approval_services.approval_forward(
@@ -284,7 +289,9 @@ class ExternalIn(Schema):
 
 
 @router.post("/approvals/{approval_id}/external", response=ApprovalOut)
-def approval_external(request: HttpRequest, approval_id: int, payload: ExternalIn) -> ApprovalOut:
+def approval_external(
+    request: HttpRequest, approval_id: ObjectId, payload: ExternalIn
+) -> ApprovalOut:
     approval = selectors.approvals_for(_who(request), approval_id)
     return _approval_out(
         approval_services.approval_record_external(

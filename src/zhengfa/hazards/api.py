@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from zhengfa.api import ObjectId
 from zhengfa.flow.common import invalid, now
 from zhengfa.flow.selectors import urgency
 from zhengfa.hazards import selectors
@@ -124,7 +125,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[Campaig
 
 
 @router.get("/campaigns/{int:campaign_id}", response=CampaignDetailOut)
-def campaign_detail(request: HttpRequest, campaign_id: int) -> CampaignDetailOut:
+def campaign_detail(request: HttpRequest, campaign_id: ObjectId) -> CampaignDetailOut:
     return _campaign_detail(selectors.campaign_for(_who(request), campaign_id))
 
 
@@ -161,7 +162,7 @@ class InspectionOut(Schema):
 
 
 @router.post("/campaigns/{int:campaign_id}/inspections", response={201: InspectionOut})
-def inspect(request: HttpRequest, campaign_id: int, payload: InspectionIn) -> Status[Any]:
+def inspect(request: HttpRequest, campaign_id: ObjectId, payload: InspectionIn) -> Status[Any]:
     campaign = selectors.campaign_for(_who(request), campaign_id)
     findings = [
         FindingInput(
@@ -278,7 +279,7 @@ def list_hazards(request: HttpRequest, open_only: bool = False) -> list[dict[str
 
 
 @router.get("/{int:hazard_id}", response=HazardDetailOut)
-def hazard_detail(request: HttpRequest, hazard_id: int) -> HazardDetailOut:
+def hazard_detail(request: HttpRequest, hazard_id: ObjectId) -> HazardDetailOut:
     return _hazard_detail(selectors.hazard_for(_who(request), hazard_id))
 
 
@@ -289,7 +290,7 @@ class RectifyIn(Schema):
 
 
 @router.post("/{int:hazard_id}/rectify", response=HazardDetailOut)
-def rectify(request: HttpRequest, hazard_id: int, payload: RectifyIn) -> HazardDetailOut:
+def rectify(request: HttpRequest, hazard_id: ObjectId, payload: RectifyIn) -> HazardDetailOut:
     hazard = selectors.hazard_for(_who(request), hazard_id)
     hazard_rectify(
         actor=_who(request),
@@ -308,7 +309,7 @@ class VerifyIn(Schema):
 
 
 @router.post("/{int:hazard_id}/verify", response=HazardDetailOut)
-def verify(request: HttpRequest, hazard_id: int, payload: VerifyIn) -> HazardDetailOut:
+def verify(request: HttpRequest, hazard_id: ObjectId, payload: VerifyIn) -> HazardDetailOut:
     hazard = selectors.hazard_for(_who(request), hazard_id)
     hazard_verify(
         actor=_who(request),

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
+from zhengfa.api import ObjectId
 from zhengfa.flow.common import now
 from zhengfa.police import selectors
 from zhengfa.police.models import Incident, Referral
@@ -94,7 +95,7 @@ STEPS = {
 
 
 @router.post("/incidents/{incident_id}/{step}", response=IncidentOut)
-def incident_step(request: HttpRequest, incident_id: int, step: str) -> Any:
+def incident_step(request: HttpRequest, incident_id: ObjectId, step: str) -> Any:
     if step not in STEPS:
         raise Http404
     incident = _incident(request, incident_id)
@@ -138,7 +139,7 @@ def _referral_out(referral: Referral) -> ReferralOut:
 
 
 @router.post("/referrals/{referral_id}/close", response=ReferralOut)
-def referral_close(request: HttpRequest, referral_id: int, body: ReferralCloseIn) -> Any:
+def referral_close(request: HttpRequest, referral_id: ObjectId, body: ReferralCloseIn) -> Any:
     referral = _referral(request, referral_id)
     triage.referral_close(actor=_who(request), referral=referral, outcome=body.outcome)
     referral.matter.refresh_from_db()
@@ -198,7 +199,7 @@ def fraud_report(request: HttpRequest, body: FraudReportIn) -> Any:
 
 
 @router.get("/rosters/{roster_id}/map")
-def roster_map(request: HttpRequest, roster_id: int, at: datetime | None = None) -> Any:
+def roster_map(request: HttpRequest, roster_id: ObjectId, at: datetime | None = None) -> Any:
     roster = selectors.roster_for(_who(request), roster_id)
     if roster is None:
         raise Http404
