@@ -88,8 +88,11 @@ def _declare_problems(schema: dict[str, Any]) -> dict[str, Any]:
             expected = dict(_COMMON_ERRORS)
             if operation.get("security"):
                 expected["401"] = "Not authenticated"
+                expected["403"] = "Forbidden for this role"
             if "{" in path:
                 expected["404"] = "Not found"
+            if "requestBody" in operation:
+                expected["400"] = "The body is not JSON"
             for status, title in expected.items():
                 responses.setdefault(status, {"description": title})
             for status, response in responses.items():
@@ -98,9 +101,25 @@ def _declare_problems(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _declare_media_types(schema: dict[str, Any]) -> dict[str, Any]:
+    """An operation answering another JSON type (GeoJSON) says so in its ``x-media-type``;
+    its success responses are declared with that type instead of application/json."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            media_type = operation.pop("x-media-type", None)
+            if not media_type:
+                continue
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if int(status) < 400 and "application/json" in content:
+                    content[media_type] = content.pop("application/json")
+    return schema
+
+
 class ProblemNinjaAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        return _declare_problems(super().get_openapi_schema(**kwargs))
+        schema = super().get_openapi_schema(**kwargs)
+        return _declare_problems(_declare_media_types(schema))
 
 
 api = ProblemNinjaAPI(

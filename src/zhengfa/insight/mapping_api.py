@@ -55,6 +55,7 @@ def measures(
     "/outlines",
     response=dict[str, Any],
     summary="Simplified grid outlines in scope (GeoJSON), cacheable with its ETag",
+    openapi_extra={"x-media-type": GEOJSON},
 )
 @gzip_page
 def outlines(request: HttpRequest) -> HttpResponse:
