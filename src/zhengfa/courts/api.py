@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
-from zhengfa.api import ProblemError
+from zhengfa.api import Problem, ProblemError
 from zhengfa.courts.api_cases import router as cases_router
 from zhengfa.courts.casenumber import CaseNumberError, parse_case_number
 from zhengfa.courts.models import CauseKind
@@ -77,7 +77,9 @@ def case_number_parse(request: HttpRequest, text: str) -> CaseNumberOut:
 
 
 @router.get(
-    "/causes", response=CatalogueOut, summary="The cause-of-action catalogue in force on a date"
+    "/causes",
+    response={200: CatalogueOut, 404: Problem},
+    summary="The cause-of-action catalogue in force on a date",
 )
 def causes_in_force_get(request: HttpRequest, kind: CauseKind, on: date) -> CatalogueOut:
     catalogue = causes_in_force(kind, on)

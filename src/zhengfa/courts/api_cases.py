@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from zhengfa.api import ObjectId
+from zhengfa.api import ObjectId, Problem
 from zhengfa.courts import reports
 from zhengfa.courts.models import CourtCase, Division, Filing, Hearing
 from zhengfa.courts.workflow import appeals, assignment, dossier, filing, limits, trial
@@ -486,7 +486,12 @@ def supervision_get(request: HttpRequest, start: date, end: date) -> Supervision
     )
 
 
-@router.get("/public/progress", response=ProgressOut, auth=None, summary="Public progress")
+@router.get(
+    "/public/progress",
+    response={200: ProgressOut, 404: Problem},
+    auth=None,
+    summary="Public progress",
+)
 def public_progress(request: HttpRequest, number: str, code: str) -> ProgressOut:
     case = reports.public_case(number, code)
     if case is None:

@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.gzip import gzip_page
 from ninja import Field, Router, Schema, Status
 
-from zhengfa.api import ProblemError
+from zhengfa.api import Problem, ProblemError
 from zhengfa.org.models import Grid, Region, RegionLevel, Unit, UnitKind, User
 from zhengfa.org.roles import ROLE_SCOPE
 from zhengfa.org.scoping import get_for_user
@@ -250,6 +250,7 @@ def region_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     response=GridCollection,
     summary="Grids in scope as a GeoJSON FeatureCollection",
     description="`region` keeps only grids under that region (a code prefix).",
+    openapi_extra={"x-media-type": GEOJSON_CONTENT_TYPE},
 )
 @gzip_page  # 3,380 polygons are ~2.3 MB of JSON and compress about tenfold
 def grid_list(request: HttpRequest, region: str | None = None) -> HttpResponse:
@@ -258,7 +259,12 @@ def grid_list(request: HttpRequest, region: str | None = None) -> HttpResponse:
     return HttpResponse(body, content_type=GEOJSON_CONTENT_TYPE)
 
 
-@router.get("/grids/{code}", response=GridFeature, summary="One grid as a GeoJSON Feature")
+@router.get(
+    "/grids/{code}",
+    response=GridFeature,
+    summary="One grid as a GeoJSON Feature",
+    openapi_extra={"x-media-type": GEOJSON_CONTENT_TYPE},
+)
 def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
     body = grid_feature_json(request.auth, code)  # type: ignore[attr-defined]
     return HttpResponse(body, content_type=GEOJSON_CONTENT_TYPE)
@@ -285,7 +291,7 @@ def unit_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 @router.post(
     "/auth/token",
     auth=None,
-    response={201: TokenOut},
+    response={201: TokenOut, 401: Problem, 429: Problem},
     summary="Exchange a username and password for an API token",
 )
 def token_obtain(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str]]:
