@@ -24,14 +24,19 @@ def _ok(schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
         "application/json": {"schema": schema},
         "text/xml": {"schema": {"type": "string"}},
     }
-    errors = {
+    responses: dict[str, Any] = {status: {"description": "OK", "content": content}}
+    for code, text in (("400", "Bad request"), ("404", "Not found")):
+        responses[code] = _errors(text)
+    return responses
+
+
+def _errors(description: str) -> dict[str, Any]:
+    """The specification's error list, in the format the path asked for (json or xml)."""
+    content = {
         "application/json": {"schema": _ref("Errors")},
         "text/xml": {"schema": {"type": "string"}},
     }
-    responses: dict[str, Any] = {status: {"description": "OK", "content": content}}
-    for code, text in (("400", "Bad request"), ("404", "Not found")):
-        responses[code] = {"description": text, "content": errors}
-    return responses
+    return {"description": description, "content": content}
 
 
 def _path_param(name: str) -> dict[str, Any]:
@@ -116,8 +121,9 @@ def open311_openapi(base: str = "/open311/v2") -> dict[str, Any]:
         JURISDICTION,
         *(
             {"name": n, "in": "query", "schema": {"type": "string"}}
-            for n in ("service_request_id", "service_code", "start_date", "end_date", "status")
+            for n in ("service_request_id", "service_code", "start_date", "end_date")
         ),
+        {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "closed"]}},
     ]
     return {
         "openapi": "3.1.0",
@@ -163,14 +169,8 @@ def open311_openapi(base: str = "/open311/v2") -> dict[str, Any]:
                     },
                     "responses": _ok({"type": "array", "items": _ref("Created")}, "201")
                     | {
-                        "403": {
-                            "description": "api_key missing or invalid",
-                            "content": {"application/json": {"schema": _ref("Errors")}},
-                        },
-                        "429": {
-                            "description": "Too many submissions",
-                            "content": {"application/json": {"schema": _ref("Errors")}},
-                        },
+                        "403": _errors("api_key missing or invalid"),
+                        "429": _errors("Too many submissions"),
                     },
                 },
             },
