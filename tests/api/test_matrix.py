@@ -151,6 +151,12 @@ EXPECTED.update(
         for tail in map_rows.OPERATIONS
     }
 )
+EXPECTED.update(
+    {
+        f"GET /api/v1/insight/confluence/{tail}": Expect("custom", check=map_rows.confluence_check)
+        for tail in map_rows.CONFLUENCE_OPERATIONS
+    }
+)
 
 # The trend alerts' endpoints bring their own checks (tests/insight/matrix_rows_alerts.py).
 EXPECTED.update(

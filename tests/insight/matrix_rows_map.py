@@ -20,6 +20,8 @@ from zhengfa.flow.models import Matter
 from zhengfa.org.roles import Role
 
 OPERATIONS = ("measures", "outlines", "service-points")
+# Confluence answers lists that the world leaves empty: the check is scope and no writes.
+CONFLUENCE_OPERATIONS = ("areas", "enterprises")
 QUERY = {"measures": "?measure=open"}
 
 
@@ -66,3 +68,13 @@ def check(tail: str) -> Callable[[Any, str], None]:
             assert _home_codes(tail, json.loads(seen.content), world), (role, path)
 
     return run
+
+
+def confluence_check(world: Any, path: str) -> None:
+    outsider = world.client_for("outsider")
+    before = _rows()
+    assert Client().get(path).status_code == 401, path
+    assert outsider.get(path).status_code == 200, path
+    assert _rows() == before, path
+    for role in (Role.COMMISSION, Role.CENTRE_OPERATOR):
+        assert world.client_for(role).get(path).status_code == 200, (role, path)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from ninja import Router
 
 from zhengfa.insight.alerts.api import router as alerts_router
+from zhengfa.insight.confluence_api import router as confluence_router
 from zhengfa.insight.mapping_api import router as map_router
 
 router = Router(tags=["insight"])
 router.add_router("/map", map_router)
+router.add_router("/confluence", confluence_router)
 router.add_router("/alerts", alerts_router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from zhengfa.insight import mapping_views
+from zhengfa.insight import confluence_views, mapping_views
 from zhengfa.insight.alerts.urls import urlpatterns as alert_urlpatterns
 
 app_name = "insight"
@@ -12,5 +12,6 @@ app_name = "insight"
 urlpatterns: list[URLPattern] = [
     path("map/", mapping_views.one_map, name="map"),
     path("map/areas/<str:area>/", mapping_views.area_matter_list, name="map_area"),
+    path("confluence/", confluence_views.confluence, name="confluence"),
 ]
 urlpatterns += alert_urlpatterns
