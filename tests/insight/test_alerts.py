@@ -315,3 +315,22 @@ def test_the_detect_command_defaults_to_the_last_closed_week(
 def test_login_is_needed(db: None) -> None:
     response = Client().get("/insight/alerts/")
     assert response.status_code == 302 and PASSWORD not in response["Location"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_api_names_the_field_of_bad_input(rise: tuple[MiniCity, Grid]) -> None:
+    city, _ = rise
+    alert = _alert(rise)
+    client = _client(city.users[Role.CENTRE_OPERATOR])
+    bad_week = client.get("/api/v1/insight/alerts", {"week": "W14"})
+    assert bad_week.status_code == 422
+    assert bad_week["Content-Type"] == "application/problem+json"
+    assert "week" in bad_week.content.decode()
+    body = {"decision": "x", "tasks": [{"unit_code": "NOPE", "days": 5, "instruction": "x"}]}
+    refused = client.post(
+        f"/api/v1/insight/alerts/{alert.pk}/tasks", body, content_type="application/json"
+    )
+    assert refused.status_code == 422 and "tasks[0]" in refused.content.decode()
+    assert not AlertTaskList.objects.exists()
+    listed = client.get("/api/v1/insight/alerts", {"week": "2026-W14", "level": "grid"}).json()
+    assert [a["id"] for a in listed] == [alert.pk] and listed[0]["reason_en"] == alert.reason_en

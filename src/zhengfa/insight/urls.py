@@ -6,6 +6,7 @@ from django.urls import URLPattern, path
 
 from zhengfa.insight import confluence_views, mapping_views
 from zhengfa.insight.alerts.urls import urlpatterns as alert_urlpatterns
+from zhengfa.insight.responsibility.urls import urlpatterns as responsibility_urlpatterns
 
 app_name = "insight"
 
@@ -15,3 +16,4 @@ urlpatterns: list[URLPattern] = [
     path("confluence/", confluence_views.confluence, name="confluence"),
 ]
 urlpatterns += alert_urlpatterns
+urlpatterns += responsibility_urlpatterns

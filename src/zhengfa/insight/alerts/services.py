@@ -172,7 +172,7 @@ def alert_tasks_issue(
             actor=actor,
             topic=_topic(alert),
             decision=decision,
-            department_codes=sorted({t.unit_code for t in tasks}),
+            department_codes=(),  # the units concerned are the tasks' units
             tasks=tasks,
         )
         link = AlertTaskList.objects.create(
