@@ -42,9 +42,9 @@ def _instant(rng: random.Random) -> datetime:
     return START + timedelta(minutes=rng.randrange(0, 560 * 24 * 60))
 
 
-def add_matter(world: World) -> Matter:
+def add_matter(world: World, county: str | None = None) -> Matter:
     rng, city = world.rng, world.city
-    county = rng.choice(list(city.grids))
+    county = county or rng.choice(list(city.grids))
     kind = rng.choice(KINDS)
     grid = None if kind.startswith("court_") else rng.choice(city.grids[county])
     opened = _instant(rng)

@@ -19,6 +19,21 @@ class InsightConfig(AppConfig):
         # the demo build fills them once every domain has written its history.
         AFTER_SWEEP.append(refresh_after_sweep)
         register_demo_builder("insight", build_demo_counts)
+        self._add_home_links()
+
+    @staticmethod
+    def _add_home_links() -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from zhengfa.org.roles import Role
+        from zhengfa.web.roles import Link, add_role_links
+
+        courts = Link("insight:courts", _("Court supervision dashboard"))
+        governance = Link("insight:governance", _("Governance centre dashboard"))
+        commission = Link("insight:commission", _("Commission dashboard"))
+        add_role_links((Role.COURT_PRESIDENT, Role.DIVISION_PRESIDENT), (courts,))
+        add_role_links((Role.CENTRE_OPERATOR,), (governance,))
+        add_role_links((Role.COMMISSION, Role.PLATFORM_ADMIN), (commission, governance, courts))
 
 
 def refresh_after_sweep(at: datetime) -> object:
