@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from zhengfa.audit.canonical import canonical_json, sha256_hex
@@ -64,7 +66,8 @@ def audit_record(
     hold personal data: pass that as ``personal``, which is sealed under ``person``'s own
     key (so erasing that key erases it here too) or, without a person, the master key.
     """
-    if not transaction.get_connection().in_atomic_block:
+    db = transaction.get_connection()
+    if not db.in_atomic_block:
         raise AuditUsageError("audit_record must run inside the transaction of the change")
     if not action:
         raise AuditUsageError("audit_record needs an action, e.g. 'case.file'")
@@ -77,7 +80,7 @@ def audit_record(
     if personal:
         entry.personal = seal_personal(dict(personal), person)
     entry.person_ref = person.pk if person is not None else None
-    _append(entry)
+    _append(entry, db)
     return entry
 
 
@@ -124,7 +127,7 @@ def _refuse_personal(name: str, text: str) -> None:
         )
 
 
-def _append(entry: AuditEntry) -> None:
+def _append(entry: AuditEntry, db: BaseDatabaseWrapper) -> None:
     """Link the row into its shard's chain under that shard's head lock only.
 
     Two statements in the common case: the head moves by compare-and-set from the head
@@ -132,35 +135,33 @@ def _append(entry: AuditEntry) -> None:
     head meanwhile it matches nothing), then the row is inserted. Otherwise the head is
     read under its lock first. Either way the row links to the committed head."""
     entry.shard = shard_for(entry.subject_type, entry.subject_id or f"actor:{entry.actor_id}")
-    key = (connection.alias, connection.settings_dict["NAME"], entry.shard)
+    key = (db.alias, db.settings_dict["NAME"], entry.shard)
     known = _HEADS.get(key)
-    if known is None or not _advance(entry, known):
-        if not _advance(entry, _locked_head(entry.shard)):
-            raise AuditUsageError(f"shard {entry.shard} head moved while locked")
-    _HEADS[key] = (entry.seq, entry.row_hash)
-    values = [getattr(entry, name) for name in _INSERTED]
-    values[_INSERTED.index("created_at")] = connection.ops.adapt_datetimefield_value(
-        entry.created_at
-    )
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
+        if known is None or not _advance(cursor, entry, known):
+            if not _advance(cursor, entry, _locked_head(entry.shard)):
+                raise AuditUsageError(f"shard {entry.shard} head moved while locked")
+        _HEADS[key] = (entry.seq, entry.row_hash)
+        values = [getattr(entry, name) for name in _INSERTED]
+        values[_CREATED_AT] = db.ops.adapt_datetimefield_value(entry.created_at)
         cursor.execute(_INSERT_ROW, values)
         entry.pk = cursor.fetchone()[0]
     entry._state.adding = False
 
 
-def _advance(entry: AuditEntry, head: tuple[int, str]) -> bool:
+def _advance(cursor: CursorWrapper, entry: AuditEntry, head: tuple[int, str]) -> bool:
     """Make ``entry`` the shard's next link if the head is still ``head``."""
     entry.seq, entry.prev_hash = head[0] + 1, head[1]
     entry.row_hash = row_hash(entry)
-    with connection.cursor() as cursor:
-        cursor.execute(_MOVE_HEAD, [entry.seq, entry.row_hash, entry.shard, *head])
-        return bool(cursor.rowcount)
+    cursor.execute(_MOVE_HEAD, [entry.seq, entry.row_hash, entry.shard, *head])
+    return bool(cursor.rowcount)
 
 
 # The last head this process wrote per (database, shard): a guess the compare-and-set
 # checks, never trusted (a rolled-back or concurrent write just makes it miss).
 _HEADS: dict[tuple[str, object, int], tuple[int, str]] = {}
 _INSERTED = tuple(f.attname for f in AuditEntry._meta.concrete_fields if not f.primary_key)
+_CREATED_AT = _INSERTED.index("created_at")
 # Plain SQL for the statements every audited change runs: the ORM's query building
 # cost more than the database work (see bench/bench_audit.py and bench/bench_flow.py).
 _INSERT_ROW = (

@@ -16,11 +16,31 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from zhengfa.org.scoping import Action, Scope
+
+
+def statement_cursor() -> CursorWrapper:
+    """A cursor of the default database connection, kept for the connection's life.
+
+    Opening and closing a cursor per statement cost as much as a short statement; a
+    transition runs several. The cursor is rebuilt when the connection is (closed, reset
+    between tests), and not kept while queries are being logged (DEBUG, a test counting
+    queries), so those still see every statement through the debug wrapper. Its ``db``
+    is the connection itself (no per-attribute lookup through the thread-local proxy)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.queries_logged:
+        return db.cursor()
+    kept: tuple[Any, CursorWrapper] | None = db.__dict__.get("_zf_statement_cursor")
+    if kept is None or db.connection is None or kept[0] is not db.connection:
+        cursor = db.cursor()  # connects first if needed
+        kept = (db.connection, cursor)
+        db.__dict__["_zf_statement_cursor"] = kept
+    return kept[1]
 
 
 def read_at(value: datetime | str) -> datetime:
@@ -80,9 +100,9 @@ def _statement(
 
 
 def _adapted(
-    adapters: tuple[tuple[str, models.Field[Any, Any]], ...], values: Iterable[Any]
+    db: Any, adapters: tuple[tuple[str, models.Field[Any, Any]], ...], values: Iterable[Any]
 ) -> list[Any]:
-    ops, out = connection.ops, []
+    ops, out = db.ops, []
     for (how, field), value in zip(adapters, values, strict=True):
         if value is None or how == "as-is":
             out.append(value)
@@ -93,7 +113,7 @@ def _adapted(
         elif how == "pk":
             out.append(value.pk if isinstance(value, models.Model) else value)
         else:
-            out.append(field.get_db_prep_save(value, connection))
+            out.append(field.get_db_prep_save(value, db))
     return out
 
 
@@ -105,16 +125,16 @@ def insert(
     if not rows:
         return []
     names = tuple(rows[0])
-    text, adapters = _statement("insert", model, names, "", connection.vendor)
+    cursor = statement_cursor()
+    text, adapters = _statement("insert", model, names, "", cursor.db.vendor)
     row_marks = text[text.rindex("(") :]
     sql = text + f", {row_marks}" * (len(rows) - 1)
-    params = [v for row in rows for v in _adapted(adapters, (row[n] for n in names))]
-    with connection.cursor() as cursor:
-        if not returning:
-            cursor.execute(sql, params)
-            return []
-        cursor.execute(sql + " RETURNING id", params)
-        return [int(r[0]) for r in cursor.fetchall()]
+    params = [v for row in rows for v in _adapted(cursor.db, adapters, (row[n] for n in names))]
+    if not returning:
+        cursor.execute(sql, params)
+        return []
+    cursor.execute(sql + " RETURNING id", params)
+    return [int(r[0]) for r in cursor.fetchall()]
 
 
 def update(
@@ -125,10 +145,11 @@ def update(
     increment: str = "",
 ) -> int:
     """``UPDATE … SET changes [, increment = increment + 1] WHERE where``; rows changed."""
-    text, adapters = _statement("update", model, tuple(changes), increment, connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(f"{text} WHERE {where}", [*_adapted(adapters, changes.values()), *params])
-        return int(cursor.rowcount)
+    cursor = statement_cursor()
+    text, adapters = _statement("update", model, tuple(changes), increment, cursor.db.vendor)
+    values = _adapted(cursor.db, adapters, changes.values())
+    cursor.execute(f"{text} WHERE {where}", [*values, *params])
+    return int(cursor.rowcount)
 
 
 def scope_condition(model: type[models.Model], user: Any, action: Action) -> tuple[str, list[Any]]:

@@ -219,12 +219,14 @@ class Stoppable(Protocol):
     next_alert_at: datetime | None
 
 
-def stop_rows(actor: Any, clocks: Sequence[Stoppable], day: date, reason: str) -> None:
+def stop_rows(
+    actor: Any, clocks: Sequence[Stoppable], day: date, reason: str, at: datetime | None = None
+) -> None:
     """Stop ``clocks`` on ``day`` in two statements. Stopping never moves a due date (the
     legal clock's ``stop`` only closes it), so nothing needs replaying."""
     if not clocks:
         return
-    at = now()
+    at = at or now()
     ids = [c.pk for c in clocks]
     changes = {"state": ClockState.STOPPED, "stopped_at": at, "next_alert_at": None}
     marks = ", ".join(["%s"] * len(ids))

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 
 from zhengfa.flow import sql
 from zhengfa.flow.common import Conflict, audit, invalid, legal_day, now
@@ -164,7 +164,9 @@ def _start_overall(
     ]
 
 
-def _enter(actor: Any, matter: Matter, stage: Stage, on: date) -> list[Clock]:
+def _enter(
+    actor: Any, matter: Matter, stage: Stage, on: date, at: datetime | None = None
+) -> list[Clock]:
     if stage.terminal or not stage.limit:
         return []
     return [
@@ -175,6 +177,7 @@ def _enter(actor: Any, matter: Matter, stage: Stage, on: date) -> list[Clock]:
             label=stage.label,
             rule=stage.limit,
             on=on,
+            at=at,
         )
     ]
 
@@ -194,24 +197,25 @@ def matter_move(
     current = kind.stage(matter.stage)
     _check_move(actor, matter, kind, current, to_stage)
     target = kind.stage(to_stage)
-    day = on or legal_day()
+    at = now()  # one instant for the whole step: events, closing, the audit row
+    day = on or legal_day(at)
     with transaction.atomic():
         running = _open_clocks(matter.pk)
         leaving = [c for c in running if target.terminal or c.purpose == f"stage:{current.code}"]
         staying = [c for c in running if c not in leaving]
-        closing = {"status": MatterStatus.CLOSED, "closed_at": now()} if target.terminal else {}
-        started = _enter(actor, matter, target, day)
+        closing = {"status": MatterStatus.CLOSED, "closed_at": at} if target.terminal else {}
+        started = _enter(actor, matter, target, day, at)
         _bump(matter, version, actor, stage=to_stage, **due_of(staying + started), **closing)
-        stop_rows(actor, leaving, day, reason=f"{current.label} → {target.label}")
+        stop_rows(actor, leaving, day, reason=f"{current.label} → {target.label}", at=at)
         if target.terminal:
-            sql.update(Holding, {"until": now()}, "matter_id = %s AND until IS NULL", [matter.pk])
+            sql.update(Holding, {"until": at}, "matter_id = %s AND until IS NULL", [matter.pk])
         sql.insert(
             MatterEvent,
             [
                 {
                     "matter_id": matter.pk,
                     "kind": MatterEventKind.CLOSED if target.terminal else MatterEventKind.MOVED,
-                    "at": now(),
+                    "at": at,
                     "actor_id": actor.pk,
                     "from_stage": current.code,
                     "to_stage": to_stage,
@@ -251,9 +255,9 @@ class OpenClock:
 
 def _open_clocks(matter_id: int) -> list[OpenClock]:
     """The matter's clocks that are not stopped, approvers' deadlines excluded."""
-    with connection.cursor() as cursor:
-        cursor.execute(_OPEN_CLOCKS, [matter_id, ClockState.STOPPED])
-        rows = cursor.fetchall()
+    cursor = sql.statement_cursor()
+    cursor.execute(_OPEN_CLOCKS, [matter_id, ClockState.STOPPED])
+    rows = cursor.fetchall()
     return [
         OpenClock(pk, purpose, state, sql.read_day(on), sql.read_day(due_on), sql.read_at(due_at))
         for pk, purpose, state, on, due_on, due_at in rows
