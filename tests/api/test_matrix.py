@@ -24,6 +24,7 @@ from tests.courts import matrix_rows as courts_rows
 from tests.disputes import matrix_rows as disputes_rows
 from tests.flow import matrix_rows as flow_rows
 from tests.hazards import matrix_rows as hazards_rows
+from tests.insight import matrix_rows as dashboards_rows
 from tests.insight import matrix_rows_alerts as alerts_rows
 from tests.insight import matrix_rows_map as map_rows
 from tests.police import matrix_rows as police_rows
@@ -167,6 +168,9 @@ EXPECTED.update(
         for method, tail in alerts_rows.OPERATIONS
     }
 )
+
+# The role dashboards bring their own check (tests/insight/matrix_rows.py).
+EXPECTED[dashboards_rows.OPERATION] = Expect("custom", check=dashboards_rows.check)
 
 # The police endpoints bring their own checks (tests/police/matrix_rows.py).
 EXPECTED.update(
