@@ -257,3 +257,24 @@ def test_model_snapshot_never_copies_password_hashes(city: City) -> None:
     snapshot = model_snapshot(city.judge)
     assert snapshot["password"].startswith("[encrypted:")
     assert city.judge.password not in json.dumps(snapshot, default=str)
+
+
+def test_a_rolled_back_or_foreign_head_move_is_caught_by_the_compare_and_set(
+    city: City,
+) -> None:
+    """The head this process last wrote is only a guess: after a rollback, or when another
+    writer moved the head, the next row still links to the committed head."""
+    from zhengfa.audit import services
+
+    first = _record(actor=city.judge, action="matter.step", subject_type="m", subject_id="1")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _record(actor=city.judge, action="matter.step", subject_type="m", subject_id="1")
+        raise RuntimeError("the change fails after its audit row")
+    second = _record(actor=city.judge, action="matter.step", subject_type="m", subject_id="1")
+    assert (second.seq, second.prev_hash) == (first.seq + 1, first.row_hash)
+    for key in [k for k in services._HEADS if k[2] == first.shard]:
+        services._HEADS[key] = (second.seq + 5, "f" * 64)  # as if another writer had moved it
+    third = _record(actor=city.judge, action="matter.step", subject_type="m", subject_id="1")
+    assert (third.seq, third.prev_hash) == (second.seq + 1, second.row_hash)
+    assert ShardHead.objects.get(shard=first.shard).row_hash == third.row_hash
+    assert verify_log().intact

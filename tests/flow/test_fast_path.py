@@ -1,0 +1,119 @@
+"""The transition fast path (plain SQL, docs/flow.md): same rows as the ORM would write,
+the same scope as ``Matter.objects.for_user``, nothing written when it refuses."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+from tests.flow.conftest import World, open_case
+from zhengfa.audit.models import AuditEntry
+from zhengfa.audit.verify import verify_log
+from zhengfa.flow import sql
+from zhengfa.flow.common import Conflict
+from zhengfa.flow.models import (
+    Clock,
+    ClockEvent,
+    ClockEventKind,
+    ClockState,
+    Holding,
+    Matter,
+    MatterEvent,
+)
+from zhengfa.flow.services.matters import matter_move
+from zhengfa.org.models import User
+from zhengfa.org.roles import Role
+
+
+def _writes() -> tuple[int, ...]:
+    return tuple(model.objects.count() for model in (ClockEvent, MatterEvent, AuditEntry, Clock))
+
+
+def test_compiled_scope_selects_exactly_what_for_user_selects(world: World) -> None:
+    mine = open_case(world)
+    other = open_case(world, title="另案")
+    Matter.objects.filter(pk=other.pk).update(region_id="230403", unit=world.other_court)
+    citizen = User.objects.create(username="citizen", role=Role.CITIZEN)
+    people = [*vars(world).values(), citizen]
+    for user in (p for p in people if isinstance(p, User)):
+        for action in ("view", "change"):
+            expected = set(Matter.objects.for_user(user, action).values_list("pk", flat=True))
+            try:
+                condition, params = sql.scope_condition(Matter, user, action)
+            except EmptyResultSet:
+                assert expected == set(), (user, action)
+                continue
+            query = "SELECT id FROM flow_matter WHERE " + (condition or "1 = 1")  # noqa: S608
+            with connection.cursor() as cursor:
+                cursor.execute(query, params)
+                found = {row[0] for row in cursor.fetchall()}
+            assert found == expected, (user.username, action)
+    assert {mine.pk, other.pk} >= set(Matter.objects.values_list("pk", flat=True))
+
+
+def test_a_move_writes_the_rows_the_orm_reads_back_exactly(world: World) -> None:
+    matter = open_case(world)
+    matter_move(
+        actor=world.registrar, matter=matter, to_stage="serve", version=1, on=date(2026, 3, 3)
+    )
+    serve = Clock.objects.get(matter=matter, purpose="stage:serve")
+    assert (serve.state, serve.holder_id, serve.started_on) == (
+        ClockState.RUNNING,
+        world.judge.pk,
+        date(2026, 3, 3),
+    )
+    assert serve.next_alert_at is not None and serve.next_alert_at.tzinfo is not None
+    start = serve.events.get()
+    assert (start.kind, start.actor_id, start.due_before) == (
+        ClockEventKind.START,
+        world.registrar.pk,
+        None,
+    )
+    matter_move(actor=world.judge, matter=matter, to_stage="trial", version=2)
+    matter_move(actor=world.judge, matter=matter, to_stage="closed", version=3)
+    stored = Matter.objects.get(pk=matter.pk)
+    assert (stored.stage, stored.version, stored.due_on, stored.due_at) == ("closed", 4, None, None)
+    # The closing instant, the holdings' end and the timeline entry are one instant, and
+    # it survives the round trip to the microsecond.
+    closing = MatterEvent.objects.filter(matter=matter).last()
+    assert closing is not None and closing.to_stage == "closed"
+    assert stored.closed_at == closing.at == Holding.objects.get(matter=matter).until
+    stops = ClockEvent.objects.filter(clock__matter=matter, kind=ClockEventKind.STOP)
+    assert stops.count() == 2
+    for stop in stops:
+        assert stop.due_before == stop.due_after == stop.clock.due_on
+        assert stop.clock.stopped_at == stop.recorded_at
+    moves = AuditEntry.objects.filter(action="flow.matter.move", subject_id=str(matter.pk))
+    assert [m.new["stage"] for m in moves] == ["serve", "trial", "closed"]
+    assert moves.last().new["clocks_stopped"] == [  # type: ignore[union-attr]
+        Clock.objects.get(matter=matter, purpose="overall").pk
+    ]
+    assert verify_log().intact
+
+
+def test_a_stale_or_out_of_scope_move_writes_nothing(world: World) -> None:
+    matter = open_case(world)
+    before = _writes()
+    with pytest.raises(Conflict) as stale:
+        matter_move(actor=world.registrar, matter=matter, to_stage="serve", version=7)
+    assert stale.value.current == 1
+    with pytest.raises(PermissionDenied):  # a judge, but of another court
+        matter_move(actor=world.outsider, matter=Matter.objects.get(pk=matter.pk),
+                    to_stage="serve", version=1)  # fmt: skip
+    assert _writes() == before
+    assert Matter.objects.get(pk=matter.pk).stage == "filed"
+
+
+def test_the_kept_cursor_is_rebuilt_for_a_new_connection(world: World) -> None:
+    first = sql.statement_cursor()
+    assert sql.statement_cursor() is first
+    # As after a reconnection: the kept cursor belongs to a DB-API connection that is gone
+    # (the in-memory test database cannot really be closed and reopened).
+    connections[DEFAULT_DB_ALIAS].__dict__["_zf_statement_cursor"] = (object(), first)
+    again = sql.statement_cursor()
+    assert again is not first
+    again.execute("SELECT COUNT(*) FROM flow_matter")
+    assert again.fetchone() == (0,)
