@@ -43,6 +43,7 @@ def subscribed(mini_city: MiniCity) -> MiniCity:
             status=MatterStatus.OPEN,
             opened_at=NOW - timedelta(days=30),
             due_at=due if late else due + timedelta(days=30),
+            due_on=(due if late else due + timedelta(days=30)).date(),
         )
     with time_machine.travel(NOW, tick=False):
         services.detection_run(week=TESTED)
@@ -86,7 +87,7 @@ def test_each_subscriber_gets_the_figures_of_their_own_area(subscribed: MiniCity
     delivery_b = ReportDelivery.objects.get(recipient="b@example.org")
     open_a = Matter.objects.filter(status="open", region__code__startswith=COUNTY_A)
     assert (delivery_a.alerts, delivery_a.open_matters) == (county_a_alerts, open_a.count())
-    assert delivery_a.overdue_matters == open_a.filter(due_at__lt=NOW).count() == 1
+    assert delivery_a.overdue_matters == open_a.filter(due_on__lt=NOW.date()).count() == 1
     assert (delivery_b.alerts, delivery_b.open_matters, delivery_b.overdue_matters) == (0, 1, 0)
     alert = TrendAlert.objects.filter(region_code__startswith=COUNTY_A).first()
     assert alert is not None

@@ -1,10 +1,12 @@
 """Reads for trend alerts: the weekly series behind a detection, alerts in a viewer's scope,
 and the figures of a weekly report.
 
-The series are counted from ``flow.Matter`` (every domain's matters) by the ISO week of
-``opened_at`` in Asia/Shanghai, with one aggregate query grouped by kind × region × grid ×
-week, then rolled up in Python to grid, township (9-digit region code) and county (6).
-This is the one place to switch to the pre-aggregated count tables when they exist.
+The series are the matters opened (every domain's ``flow.Matter``) per ISO week, read from
+the pre-aggregated count table (``insight.DailyCount``, measure ``opened``, legal dates in
+Asia/Shanghai) with one aggregate query grouped by kind × region × grid × week, then
+rolled up in Python to grid, township (9-digit region code) and county (6). The report's
+open and overdue figures come from the same tables (``insight.aggregates``), scoped to
+the subscriber.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.http import Http404
+from django.utils import timezone
 
-from zhengfa.flow.models import Matter, MatterStatus
+from zhengfa.insight.aggregates import measure_total
 from zhengfa.insight.alerts.models import AreaLevel, ReportSubscription, TrendAlert
 from zhengfa.insight.counts import WeeklyCounts
+from zhengfa.insight.models import DailyCount
 from zhengfa.insight.weeks import format_week, week_grid
 from zhengfa.org.models import REGION_CODE_LENGTH, Grid, Region, RegionLevel
 
@@ -60,9 +64,11 @@ def weekly_series(*, first: date, last: date) -> WeeklyCounts:
     one aggregate query."""
     weeks = tuple(week_grid(first, last))
     cells: dict[tuple[str, int], int] = defaultdict(int)
-    for row in _week_cells(first, last):
+    rows = list(_week_cells(first, last))
+    grid_codes = _grid_codes({row["grid_id"] for row in rows if row["grid_id"]})
+    for row in rows:
         column = (_monday(row["week"]) - first).days // 7
-        for key in _keys_of(row):
+        for key in _keys_of(row, grid_codes.get(row["grid_id"])):
             cells[(key.name, column)] += row["n"]
     names = tuple(sorted({name for name, _ in cells}))
     index = {name: i for i, name in enumerate(names)}
@@ -75,15 +81,19 @@ def weekly_series(*, first: date, last: date) -> WeeklyCounts:
 
 
 def _week_cells(first: date, last: date) -> Iterable[Mapping[str, Any]]:
-    opened = Matter.objects.filter(
-        opened_at__gte=local_midnight(first), opened_at__lt=local_midnight(last + timedelta(days=7))
+    opened = DailyCount.objects.filter(
+        measure="opened", day__gte=first, day__lte=last + timedelta(days=6)
     )
     return (
-        opened.annotate(week=TruncWeek("opened_at", tzinfo=SHANGHAI))
-        .values("kind", "region_id", "grid__code", "week")
-        .annotate(n=Count("pk"))
+        opened.annotate(week=TruncWeek("day"))
+        .values("kind", "region_code", "grid_id", "week")
+        .annotate(n=Sum("n"))
         .order_by()
     )
+
+
+def _grid_codes(ids: set[int]) -> dict[int, str]:
+    return dict(Grid.objects.filter(pk__in=ids).values_list("pk", "code"))
 
 
 def _monday(value: date | datetime) -> date:
@@ -91,11 +101,11 @@ def _monday(value: date | datetime) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _keys_of(row: Mapping[str, Any]) -> list[SeriesKey]:
-    kind, region = row["kind"], row["region_id"] or ""
+def _keys_of(row: Mapping[str, Any], grid_code: str | None) -> list[SeriesKey]:
+    kind, region = row["kind"], row["region_code"] or ""
     keys = []
-    if row["grid__code"]:
-        keys.append(SeriesKey(AreaLevel.GRID, row["grid__code"], kind))
+    if grid_code:
+        keys.append(SeriesKey(AreaLevel.GRID, grid_code, kind))
     if len(region) >= TOWNSHIP_DIGITS:
         keys.append(SeriesKey(AreaLevel.TOWNSHIP, region[:TOWNSHIP_DIGITS], kind))
     if len(region) >= COUNTY_DIGITS:
@@ -181,13 +191,13 @@ class WeeklyFigures:
 
 
 def weekly_figures(user: Any, week: date, at: datetime) -> WeeklyFigures:
-    matters = Matter.objects.for_user(user).filter(status=MatterStatus.OPEN)
-    overdue = matters.filter(due_at__lt=at)
+    """Overdue: open, not paused, due date before the legal day of ``at``."""
+    today = timezone.localdate(at)
     return WeeklyFigures(
         week=week,
         alerts=alerts_for(user, AlertFilters(week=week)),
-        open_matters=matters.count(),
-        overdue_matters=overdue.count(),
+        open_matters=measure_total(user, "open"),
+        overdue_matters=measure_total(user, "overdue", today=today),
     )
 
 

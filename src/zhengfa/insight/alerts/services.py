@@ -30,6 +30,7 @@ from zhengfa.insight.alerts.models import (
 )
 from zhengfa.insight.alerts.selectors import SeriesKey
 from zhengfa.insight.counts import WeeklyCounts
+from zhengfa.insight.refresh import refresh
 from zhengfa.insight.trends import (
     Alert,
     DetectorSettings,
@@ -72,6 +73,7 @@ def detection_run(
     existing = DetectionRun.objects.filter(week=week).first()
     if existing is not None:
         return existing, False
+    refresh()  # the count tables take in matters changed since the worker's last pass
     data = selectors.weekly_series(first=history_start(week, settings), last=week)
     if on_total is not None:
         on_total(len(data.series))
@@ -263,6 +265,7 @@ def weekly_reports_send(
 ) -> tuple[SendResult, list[ReportSubscription]]:
     """E-mail the report of ``week`` to every subscriber who has not had it yet."""
     at = at or now()
+    refresh()  # the open and overdue figures are read from the count tables
     due = list(selectors.subscriptions_due(week))
     result = SendResult()
     for subscription in due:
