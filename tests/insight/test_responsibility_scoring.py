@@ -194,19 +194,25 @@ def hand_score(code: str, target: float, tolerance: float, shown: Decimal | None
     return 100.0 if short <= 0 else max(0.0, 100 * (1 - short / tolerance))
 
 
-@pytest.fixture
-def scored(mini_city: MiniCity) -> list[Unit]:
-    build_world(mini_city, matters=160, changes=140)
-    add_hazards(mini_city, 40)
+def build_scored(city: MiniCity) -> list[Unit]:
+    """The random history, three responsible units with default targets (one changed) and
+    their 2026 scores as of 15 June."""
+    build_world(city, matters=160, changes=140)
+    add_hazards(city, 40)
     mediate(30)
-    units = responsible_units(mini_city)
+    units = responsible_units(city)
     targets_fill_defaults(actor=None, units=units, year=YEAR)
     # One unit with its own targets, so the weights and tolerances are not all defaults.
     Target.objects.filter(unit=units[0], indicator="closed_within_limit").update(
         target_value=Decimal("60"), weight=40, tolerance=Decimal("25")
     )
-    scores_compute(year=YEAR, as_of=AS_OF, actor=mini_city.users[Role.PLATFORM_ADMIN])
+    scores_compute(year=YEAR, as_of=AS_OF, actor=city.users[Role.PLATFORM_ADMIN])
     return units
+
+
+@pytest.fixture
+def scored(mini_city: MiniCity) -> list[Unit]:
+    return build_scored(mini_city)
 
 
 @pytest.mark.django_db

@@ -13,3 +13,14 @@ class InsightResponsibilityConfig(AppConfig):
         from zhengfa.org.demo.hooks import register_demo_builder
 
         register_demo_builder("insight_responsibility", build_demo_targets)
+        self._link_from_role_homes()
+
+    def _link_from_role_homes(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from zhengfa.org.roles import Role
+        from zhengfa.web.roles import Link, add_role_links
+
+        link = Link("insight:responsibility", _("目标责任书考评 Responsibility agreements"))
+        readers = (Role.COMMISSION, Role.PLATFORM_ADMIN, Role.DEPT_LIAISON, Role.COURT_PRESIDENT)
+        add_role_links(readers, (link,))

@@ -320,8 +320,8 @@ CATALOGUE: dict[str, Spec] = {
             Decimal(-5),
             10,
             Decimal(20),
-            "发案同比变化 = (本年立案刑事案件数 − 上年同期立案数) ÷ 上年同期立案数 × 100 / "
-            "incidence change = (criminal cases registered this year − same span last year) "
+            "发案同比变化 = (本年立案刑事案件数 - 上年同期立案数) ÷ 上年同期立案数 × 100 / "
+            "incidence change = (criminal cases registered this year - same span last year) "
             "÷ same span last year × 100",
             "police_criminalcase (registered_on)",
             "发案率下降 (mission.md §5, 'incidence down 20%')",

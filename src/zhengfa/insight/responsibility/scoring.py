@@ -2,8 +2,8 @@
 
 - **Indicator score** (0–100): 100 when the target is met; otherwise it falls linearly with
   the shortfall and reaches 0 at ``tolerance`` past the target:
-  ``score = 100 × max(0, 1 − shortfall ÷ tolerance)``, where the shortfall is
-  ``target − actual`` when higher is better and ``actual − target`` when lower is better.
+  ``score = 100 × max(0, 1 - shortfall ÷ tolerance)``, where the shortfall is
+  ``target - actual`` when higher is better and ``actual - target`` when lower is better.
   An indicator with no data (a rate over zero matters) is not scored.
 - **Total**: the weighted mean of the scored indicators,
   ``Σ(weight × score) ÷ Σ(weight of the scored indicators)``; weights of unscored
@@ -49,13 +49,14 @@ def formula_text(
         return "—"
     short = shortfall(direction, target, actual)
     if short <= 0:
-        return f"{_fmt(actual)} {'≥' if direction == 'higher' else '≤'} {_fmt(target)} → 100"
+        sign = "≥" if direction == "higher" else "≤"
+        return f"达标 met: {_fmt(actual)} {sign} {_fmt(target)} → 100"
     gap = (
-        f"{_fmt(target)} − {_fmt(actual)}"
+        f"{_fmt(target)} - {_fmt(actual)}"
         if direction == "higher"
-        else f"{_fmt(actual)} − {_fmt(target)}"
+        else f"{_fmt(actual)} - {_fmt(target)}"
     )
-    return f"100 × max(0, 1 − ({gap}) ÷ {_fmt(tolerance)}) = {_fmt(score)}"
+    return f"100 × max(0, 1 - ({gap}) ÷ {_fmt(tolerance)}) = {_fmt(score)}"
 
 
 def _fmt(value: Decimal) -> str:

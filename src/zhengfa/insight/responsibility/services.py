@@ -49,6 +49,12 @@ def may_set_targets(actor: Any, unit: Unit) -> bool:
     return unit.region_id.startswith(scope.region_code) and not own_commission
 
 
+def may_score(actor: Any) -> bool:
+    """Re-scoring a year reads only data and targets; the commission and the admin may."""
+    scope = Scope.of(actor)
+    return scope.kind is ScopeKind.ALL or getattr(actor, "role", None) == Role.COMMISSION
+
+
 def _number(errors: dict[str, str], field: str, raw: Any) -> Decimal | None:
     try:
         value = Decimal(str(raw).strip())
