@@ -8,10 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests.org.mini_city import COUNTY_A, COUNTY_B, MiniCity
 from zhengfa.flow.models import Matter, MatterStatus
+from zhengfa.insight.alerts.services import detection_run
 from zhengfa.insight.mapping import (
     Level,
     MapQuery,
@@ -19,6 +22,7 @@ from zhengfa.insight.mapping import (
     area_measures,
     quantile_breaks,
 )
+from zhengfa.insight.refresh import rebuild
 from zhengfa.org.models import Grid, Unit
 from zhengfa.org.roles import Role
 
@@ -56,12 +60,13 @@ def client_for(user: object) -> Client:
 
 def test_overdue_counts_open_unpaused_matters_past_due_per_grid(mini_city: MiniCity) -> None:
     first, second = mini_city.grids[COUNTY_A][:2]
-    late = NOW - timedelta(hours=1)
-    matter(first, due_at=late)
-    matter(first, kind="dispute", due_at=late)
-    matter(first, due_at=late, paused=True)  # paused: the clock does not run
-    matter(first, due_at=late, status=MatterStatus.CLOSED)
-    matter(second, due_at=NOW + timedelta(hours=1))  # not yet due
+    late = {"due_at": NOW - timedelta(days=1), "due_on": date(2026, 6, 14)}
+    matter(first, **late)
+    matter(first, kind="dispute", **late)
+    matter(first, **late, paused=True)  # paused: the clock does not run
+    matter(first, **late, status=MatterStatus.CLOSED)
+    matter(second, due_at=NOW + timedelta(days=1), due_on=date(2026, 6, 16))  # not yet due
+    rebuild()
     admin = mini_city.users[Role.PLATFORM_ADMIN]
     result = area_measures(admin, MapQuery(Measure.OVERDUE), NOW)
     assert result.values == {first.code: 2}
@@ -77,6 +82,7 @@ def test_township_operator_sees_only_their_grids_and_the_outsider_none(
     other = next(g for g in grids if not g.region_id.startswith(f"{COUNTY_A}001"))
     for grid in (own, other, mini_city.grids[COUNTY_B][0]):
         matter(grid)
+    rebuild()
     operator = mini_city.users[Role.CENTRE_OPERATOR]
     answer = client_for(operator).get(MEASURES, {"measure": "open"})
     assert answer.status_code == 200
@@ -92,6 +98,7 @@ def test_levels_group_by_region_prefix_and_courts_count_at_county_level(
     grid = mini_city.grids[COUNTY_A][0]
     matter(grid)
     matter(grid, kind="court_civil_first", grid=None, region_id=COUNTY_A)
+    rebuild()
     admin = mini_city.users[Role.PLATFORM_ADMIN]
     township = area_measures(admin, MapQuery(Measure.OPEN, Level.TOWNSHIP), NOW)
     county = area_measures(admin, MapQuery(Measure.OPEN, Level.COUNTY), NOW)
@@ -101,7 +108,8 @@ def test_levels_group_by_region_prefix_and_courts_count_at_county_level(
 
 def test_letters_and_visits_are_never_mapped(mini_city: MiniCity) -> None:
     grid = mini_city.grids[COUNTY_A][0]
-    matter(grid, kind="petition", due_at=NOW - timedelta(days=1))
+    matter(grid, kind="petition", due_at=NOW - timedelta(days=1), due_on=date(2026, 6, 14))
+    rebuild()
     admin = mini_city.users[Role.PLATFORM_ADMIN]
     for measure in (Measure.OPEN, Measure.OVERDUE):
         assert area_measures(admin, MapQuery(measure), NOW).values == {}
@@ -114,6 +122,7 @@ def test_disputes_per_thousand_residents_over_the_range(mini_city: MiniCity) -> 
     Grid.objects.filter(pk=grid.pk).update(population=2000)
     for days in (3, 30, 400):  # the last one is outside the default year
         matter(grid, kind="dispute", opened_at=NOW - timedelta(days=days))
+    rebuild()
     admin = mini_city.users[Role.PLATFORM_ADMIN]
     year = area_measures(admin, MapQuery(Measure.DISPUTES_PER_1000), NOW)
     assert year.values == {grid.code: 1.0}
@@ -136,19 +145,21 @@ def test_bad_measure_level_and_dates_are_named_in_one_problem(mini_city: MiniCit
     assert [e["field"] for e in json.loads(reversed_range.content)["errors"]] == ["until"]
 
 
-def test_measure_queries_do_not_grow_with_grids_or_matters(
-    mini_city: MiniCity, django_assert_max_num_queries: object
-) -> None:
+def test_measures_read_count_tables_in_a_fixed_number_of_queries(mini_city: MiniCity) -> None:
     client = client_for(mini_city.users[Role.COMMISSION])
     client.get(MEASURES, {"measure": "open"})  # warm the session
     for grid in mini_city.grids[COUNTY_A]:
         matter(grid)
         matter(grid, kind="dispute")
     Grid.objects.update(population=1000)
-    for measure in ("open", "overdue", "hazards_open", "disputes_per_1000"):
-        with django_assert_max_num_queries(4):  # type: ignore[operator]
+    rebuild()
+    for measure in ("open", "overdue", "hazards_open", "disputes_per_1000", "trend_alerts"):
+        with CaptureQueriesContext(connection) as queries:
             answer = client.get(MEASURES, {"measure": measure})
         assert answer.status_code == 200
+        # session, user, the counts, grid codes (or population or the run): never more
+        assert len(queries) <= 5, [q["sql"] for q in queries]
+        assert not any("flow_matter" in q["sql"] for q in queries), measure
 
 
 def test_outlines_are_scoped_simplified_and_revalidated_by_etag(mini_city: MiniCity) -> None:
@@ -199,7 +210,7 @@ def test_quantile_breaks_are_observed_values_with_zero_apart() -> None:
     assert quantile_breaks([0, 0]) == []
 
 
-def test_trend_alerts_mark_the_township_with_a_planted_rise(mini_city: MiniCity) -> None:
+def test_trend_alerts_count_the_stored_alerts_of_the_tested_week(mini_city: MiniCity) -> None:
     grids = mini_city.grids[COUNTY_A]
     quiet, rising = grids[0], next(g for g in grids if g.region_id[:9] != grids[0].region_id[:9])
     unit = Unit.objects.filter(region__code__startswith=COUNTY_A).first()
@@ -212,10 +223,15 @@ def test_trend_alerts_mark_the_township_with_a_planted_rise(mini_city: MiniCity)
     rows += [_row(rising, unit, monday, "dispute") for _ in range(14)]
     rows += [_row(quiet, unit, monday, "dispute") for _ in range(2)]
     Matter.objects.bulk_create(rows)
+    detection_run(week=date(2026, 6, 8))  # the worker's weekly run (it refreshes the counts)
     admin = mini_city.users[Role.PLATFORM_ADMIN]
     result = area_measures(admin, MapQuery(Measure.TREND_ALERTS, Level.TOWNSHIP), NOW)
     assert result.week == "2026-W24"
     assert result.values == {rising.region_id[:9]: 1}
+    by_grid = area_measures(admin, MapQuery(Measure.TREND_ALERTS, Level.GRID), NOW)
+    assert by_grid.values == {rising.code: 1}
+    outsider = area_measures(mini_city.outsider, MapQuery(Measure.TREND_ALERTS), NOW)
+    assert outsider.values == {}
 
 
 def _row(grid: Grid, unit: Unit | None, opened: datetime, kind: str) -> Matter:

@@ -14,21 +14,21 @@ import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from django.core.cache import cache
 from django.db.models import Count, DateField, F, Q, QuerySet, Sum
 from django.db.models.functions import Length, Substr, TruncWeek
 
 from zhengfa.api import ProblemError
 from zhengfa.flow.machine import KINDS
 from zhengfa.flow.models import Matter, MatterStatus
+from zhengfa.insight.aggregates import measure_by
+from zhengfa.insight.alerts.models import DetectionRun, TrendAlert
 from zhengfa.insight.counts import WeeklyCounts
-from zhengfa.insight.trends import DetectorSettings, InsufficientHistory, detect
 from zhengfa.insight.weeks import format_week
 from zhengfa.org.models import Grid
 from zhengfa.org.scoping import Scope
@@ -41,7 +41,6 @@ DEFAULT_RATE_DAYS = 365  # disputes per 1,000 residents: over the last year unle
 TREND_HISTORY_WEEKS = 5 * 53  # the detector looks back at most five years
 QUANTILE_CLASSES = 5
 LIST_LIMIT = 200
-TREND_CACHE_SECONDS = 3600
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -157,31 +156,46 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LEGAL_ZONE)
 
 
+def legal_date(at: datetime) -> date:
+    return at.astimezone(LEGAL_ZONE).date()
+
+
+def effective_query(query: MapQuery, at: datetime) -> MapQuery:
+    """The query as applied: snapshot measures (open now) ignore dates; the dispute rate
+    defaults to the last year; trend alerts look at the tested week."""
+    if query.measure is Measure.DISPUTES_PER_1000:
+        since = query.since or legal_date(at) - timedelta(days=DEFAULT_RATE_DAYS)
+        return replace(query, since=since)
+    if query.measure is Measure.TREND_ALERTS:
+        week = tested_week(query, at)
+        return replace(query, since=week, until=week + timedelta(days=6))
+    return replace(query, since=None, until=None)
+
+
 def mapped_matters(user: Any, query: MapQuery, at: datetime) -> QuerySet[Matter]:
-    """The matters in the user's scope that count towards ``query`` (before grouping)."""
+    """The matters in the user's scope behind ``query``'s values (for the area lists)."""
+    applied = effective_query(query, at)
     matters = Matter.objects.for_user(user).exclude(kind__in=UNMAPPED_KINDS)
     if query.kind:
         matters = matters.filter(kind=query.kind)
-    since = query.since
-    if query.measure is Measure.DISPUTES_PER_1000 and since is None:
-        since = (at - timedelta(days=DEFAULT_RATE_DAYS)).astimezone(LEGAL_ZONE).date()
-    if since:
-        matters = matters.filter(opened_at__gte=_start_of(since))
-    if query.until:
-        matters = matters.filter(opened_at__lt=_start_of(query.until + timedelta(days=1)))
+    if applied.since:
+        matters = matters.filter(opened_at__gte=_start_of(applied.since))
+    if applied.until:
+        matters = matters.filter(opened_at__lt=_start_of(applied.until + timedelta(days=1)))
     return matters.filter(_measure_condition(query.measure, at))
 
 
 def _measure_condition(measure: Measure, at: datetime) -> Q:
+    """The same conditions as the count tables (``insight.measures``)."""
     if measure is Measure.OPEN:
         return Q(status=MatterStatus.OPEN)
     if measure is Measure.OVERDUE:
-        return Q(status=MatterStatus.OPEN, paused=False, due_at__lt=at)
+        return Q(status=MatterStatus.OPEN, paused=False, due_on__lt=legal_date(at))
     if measure is Measure.HAZARDS_OPEN:
         return Q(status=MatterStatus.OPEN, kind=HAZARD_KIND)
     if measure is Measure.DISPUTES_PER_1000:
         return Q(kind=DISPUTE_KIND)
-    return Q()  # trend alerts: every matter opened, counted per week
+    return Q()  # trend alerts: the matters opened in the tested week
 
 
 def with_area(matters: QuerySet[Matter], level: Level) -> QuerySet[Any]:
@@ -196,25 +210,65 @@ def with_area(matters: QuerySet[Matter], level: Level) -> QuerySet[Any]:
     )
 
 
-def area_counts(matters: QuerySet[Matter], level: Level) -> dict[str, int]:
-    """One GROUP BY: number of matters per area."""
-    rows = with_area(matters, level).values("area").annotate(n=Count("pk")).values_list("area", "n")
-    return {area: n for area, n in rows}
-
-
 # --------------------------------------------------------------------------- measures
 
 
+# Map measure → (count-table measure, the kind it is fixed to).
+COUNT_TABLE_MEASURES = {
+    Measure.OPEN: ("open", None),
+    Measure.OVERDUE: ("overdue", None),
+    Measure.HAZARDS_OPEN: ("open", HAZARD_KIND),
+    Measure.DISPUTES_PER_1000: ("opened", DISPUTE_KIND),
+}
+
+
 def area_measures(user: Any, query: MapQuery, at: datetime) -> AreaMeasures:
-    """The measure per area for the user's scope at instant ``at``."""
+    """The measure per area for the user's scope at instant ``at``; reads the count tables
+    (``insight.aggregates``) or the stored weekly detection, never the matter table."""
+    applied = effective_query(query, at)
     if query.measure is Measure.TREND_ALERTS:
-        alerts, week = trend_alert_counts(user, query, at)
-        return AreaMeasures(query, alerts, quantile_breaks(alerts.values()), week)
-    counts = area_counts(mapped_matters(user, query, at), query.level)
+        alerts, week = stored_alert_counts(user, applied)
+        return AreaMeasures(applied, alerts, quantile_breaks(alerts.values()), week)
+    counts = area_counts(user, applied, at)
     values: dict[str, float] = dict(counts)
     if query.measure is Measure.DISPUTES_PER_1000:
         values = per_thousand(counts, area_population(user, query.level))
-    return AreaMeasures(query, values, quantile_breaks(values.values()))
+    return AreaMeasures(applied, values, quantile_breaks(values.values()))
+
+
+def area_counts(user: Any, query: MapQuery, at: datetime) -> dict[str, int]:
+    """Count-table cells summed per area (one query, plus one for grid codes)."""
+    measure, fixed_kind = COUNT_TABLE_MEASURES[query.measure]
+    if fixed_kind and query.kind not in (None, fixed_kind):
+        return {}
+    kinds = fixed_kind or query.kind or tuple(mapped_kinds())
+    today = legal_date(at)
+    if query.level is Level.GRID:
+        by_grid = measure_by(user, measure, "grid_id", kinds, query.since, query.until, today)
+        by_grid.pop(None, None)
+        codes = Grid.objects.for_user(user).filter(pk__in=list(by_grid)).values_list("pk", "code")
+        return {code: by_grid[pk] for pk, code in codes}
+    length = CODE_LENGTH[query.level]
+    by_region = measure_by(user, measure, "region_code", kinds, query.since, query.until, today)
+    summed: dict[str, int] = defaultdict(int)
+    for region, n in by_region.items():
+        if len(region) >= length:  # a court case's county does not count in a township
+            summed[region[:length]] += n
+    return dict(summed)
+
+
+def stored_alert_counts(user: Any, query: MapQuery) -> tuple[dict[str, float], str | None]:
+    """Alerts per area of the latest weekly detection run up to the tested week (the
+    worker's run, ``insight.alerts``): the number of kinds rising in the area."""
+    assert query.since is not None  # noqa: S101 (effective_query sets the tested week)
+    run = DetectionRun.objects.filter(week__lte=query.since).order_by("-week").first()
+    if run is None:
+        return {}, None
+    alerts = TrendAlert.objects.for_user(user).filter(run=run, area_level=query.level)
+    if query.kind:
+        alerts = alerts.filter(category=query.kind)
+    rows = alerts.values("area_code").annotate(n=Count("pk")).values_list("area_code", "n")
+    return {area: float(n) for area, n in rows}, format_week(run.week)
 
 
 def area_population(user: Any, level: Level) -> dict[str, int]:
@@ -302,42 +356,6 @@ def _summed(cells: list[tuple[str, date, int]]) -> list[tuple[str, date, int]]:
     for name, monday, n in cells:
         total[name, monday] += n
     return [(name, monday, n) for (name, monday), n in total.items()]
-
-
-def trend_alert_counts(user: Any, query: MapQuery, at: datetime) -> tuple[dict[str, float], str]:
-    """Per area, how many of its series alert in the tested week (``insight.trends``).
-
-    Townships and counties test one series per kind of matter, so the value is the number
-    of kinds rising together; grids test one series each (all kinds, or the chosen kind),
-    which keeps the detector to ~3,400 series (fitting kind × grid, ~14,000 series, takes
-    half a minute here). A result is kept for an hour per scope, query and week.
-    """
-    week = tested_week(query, at)
-    key = f"insight-map-trends:{scope_key(user)}:{query.level}:{query.kind}:{week}"
-    cached: tuple[dict[str, float], str] | None = cache.get(key)
-    if cached is None:
-        cached = _detected_alerts(user, query, week, at)
-        cache.set(key, cached, TREND_CACHE_SECONDS)
-    return cached
-
-
-def _detected_alerts(
-    user: Any, query: MapQuery, week: date, at: datetime
-) -> tuple[dict[str, float], str]:
-    matters = mapped_matters(user, MapQuery(Measure.TREND_ALERTS, query.level, query.kind), at)
-    series_of = None if query.level is Level.GRID else "kind"
-    data = weekly_area_counts(matters, query.level, series_of, week)
-    label = format_week(week)
-    if data is None:
-        return {}, label
-    try:
-        detection = detect(data, week, DetectorSettings())
-    except InsufficientHistory:
-        return {}, label
-    values: dict[str, float] = defaultdict(float)
-    for alert in detection.alerts:
-        values[alert.series.split("|", 1)[0]] += 1
-    return dict(values), label
 
 
 def scope_key(user: Any) -> str:

@@ -1,6 +1,7 @@
 /* The one map (一张图): grid outlines fetched once, coloured by a measure fetched per
  * choice as {area: value}; quantile classes from the server; optional layers. No inline
- * script: addresses and words come from JSON script elements. */
+ * script: addresses and words come from JSON script elements. The legend counts the
+ * grids in each class. */
 (function () {
   "use strict";
 
@@ -56,7 +57,7 @@
       });
   }
 
-  function drawLegend(legend, text, measure) {
+  function drawLegend(legend, text, measure, grids) {
     legend.textContent = "";
     var title = document.createElement("strong");
     title.textContent = document.querySelector("#map-measure option:checked").textContent;
@@ -69,11 +70,13 @@
     });
     entries.forEach(function (entry) {
       var item = document.createElement("li");
+      item.dataset.colour = entry[0];
+      item.dataset.grids = String(grids[entry[0]] || 0);
       var swatch = document.createElement("span");
       swatch.className = "swatch";
       swatch.style.backgroundColor = entry[0];
       item.appendChild(swatch);
-      item.appendChild(document.createTextNode(entry[1]));
+      item.appendChild(document.createTextNode(entry[1] + " (" + item.dataset.grids + ")"));
       list.appendChild(item);
     });
     legend.appendChild(list);
@@ -100,22 +103,27 @@
 
   Painter.prototype.paint = function (measure, params) {
     var self = this;
-    var coloured = 0;
+    var grids = {};
     this.layer.eachLayer(function (polygon) {
       var properties = polygon.feature.properties;
       var area = areaOf(properties, measure.level);
       var value = measure.values[area];
-      if (value) { coloured += 1; }
-      polygon.setStyle({ fillColor: colourOf(value, measure.breaks) });
+      var colour = colourOf(value, measure.breaks);
+      grids[colour] = (grids[colour] || 0) + 1;
+      polygon.setStyle({ fillColor: colour });
       polygon.unbindTooltip().bindTooltip(escapeHtml(properties.name) + ": " + escapeHtml(value || 0), { sticky: true });
       polygon.unbindPopup().bindPopup(popupHtml(self.text, self.urls, properties, area, value, params));
       polygon.feature.properties.area = area;
     });
-    this.element.dataset.coloured = String(coloured);
+    this.element.dataset.coloured = String(polygonsOutside(grids, ZERO_COLOUR));
     this.element.dataset.measure = measure.measure;
     this.element.dataset.level = measure.level;
-    return coloured;
+    return grids;
   };
+
+  function polygonsOutside(grids, colour) {
+    return Object.keys(grids).reduce(function (sum, key) { return key === colour ? sum : sum + grids[key]; }, 0);
+  }
 
   Painter.prototype.toggle = function (name, on, build) {
     if (this.overlays[name]) { this.map.removeLayer(this.overlays[name]); delete this.overlays[name]; }
@@ -190,8 +198,8 @@
       errors.hidden = true;
       element.dataset.state = "loading";
       return fetchJson(urls.measures + "?" + params.toString()).then(function (measure) {
-        var coloured = painter.paint(measure, params);
-        drawLegend(document.getElementById("map-legend"), text, measure);
+        var grids = painter.paint(measure, params);
+        drawLegend(document.getElementById("map-legend"), text, measure, grids);
         status.textContent = format(text.loaded, { areas: Object.keys(measure.values).length, grids: element.dataset.grids });
         history.replaceState(null, "", "?" + params.toString());
         var layers = [
@@ -199,7 +207,7 @@
           painter.toggle("hazards", document.getElementById("layer-hazards").checked, function () { return pointLayer(urls.hazards, "#d9822b"); }),
           painter.toggle("service", document.getElementById("layer-service").checked, function () { return pointLayer(urls.service, "#2f6db5"); })
         ];
-        return Promise.all(layers).then(function () { element.dataset.state = "ready"; return coloured; });
+        return Promise.all(layers).then(function () { element.dataset.state = "ready"; });
       }).catch(function (error) {
         showErrors(errors, error);
         element.dataset.state = "error";
