@@ -48,11 +48,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "zhengfa.web.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "zhengfa.web.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zhengfa.web.security.SessionExpiryMiddleware",  # absolute and idle session limits
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "zhengfa.web.idempotency.IdempotencyMiddleware",
@@ -143,6 +145,35 @@ ZHENGFA_AUDIT_SHARDS = env_int("ZHENGFA_AUDIT_SHARDS", 16)
 # Leaflet tiles are optional: the map works offline on grid polygons alone.
 ZHENGFA_TILE_URL = env_str("ZHENGFA_TILE_URL") or ""
 ZHENGFA_DEMO_BANNER = env_bool("ZHENGFA_DEMO_BANNER", default=True)
+
+# Secure deployment (docs/security.md). Production turns every one of these on; each can
+# still be set on its own (e.g. SECURE_SSL_REDIRECT=0 behind a proxy that redirects).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token in a hidden field
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+# Only behind a proxy that sets this header itself, e.g. "HTTP_X_FORWARDED_PROTO,https".
+_PROXY_SSL = env_list("SECURE_PROXY_SSL_HEADER", [])
+SECURE_PROXY_SSL_HEADER = (_PROXY_SSL[0], _PROXY_SSL[1]) if len(_PROXY_SSL) == 2 else None
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# SESSION_COOKIE_AGE (above) is the absolute limit; this is the idle limit, in seconds.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+# Login throttling (zhengfa.web.throttle): failures per username+address and per address.
+ZHENGFA_LOGIN_MAX_FAILURES = env_int("ZHENGFA_LOGIN_MAX_FAILURES", 5)
+ZHENGFA_LOGIN_MAX_FAILURES_PER_IP = env_int("ZHENGFA_LOGIN_MAX_FAILURES_PER_IP", 50)
+ZHENGFA_LOGIN_WINDOW = env_int("ZHENGFA_LOGIN_WINDOW", 15 * 60)
+ZHENGFA_LOGIN_LOCKOUT = env_int("ZHENGFA_LOGIN_LOCKOUT", 15 * 60)
+# The request.META key a trusted proxy overwrites with the client address (e.g.
+# HTTP_X_REAL_IP); unset, REMOTE_ADDR is the client.
+ZHENGFA_CLIENT_IP_META = env_str("ZHENGFA_CLIENT_IP_META") or ""
 
 LOGGING = {
     "version": 1,
