@@ -27,6 +27,7 @@ from zhengfa.org.models import Grid, Region, RegionLevel, Unit, UnitKind, User
 from zhengfa.org.roles import ROLE_SCOPE
 from zhengfa.org.scoping import get_for_user
 from zhengfa.org.tokens import token_issue
+from zhengfa.web import throttle
 
 router = Router(tags=["org"])
 
@@ -295,13 +296,25 @@ def unit_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     summary="Exchange a username and password for an API token",
 )
 def token_obtain(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str]]:
+    address = throttle.client_address(request)
+    try:
+        throttle.login_gate(payload.username, address)
+    except throttle.LoginLocked as locked:
+        raise ProblemError(
+            429,
+            "Too many failed sign-ins",
+            f"This username or address is locked; try again in {locked.retry_after} s.",
+            slug="login-locked",
+        ) from None
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
+        throttle.login_failed(payload.username, address)
         raise ProblemError(
             401,
             "Not authenticated",
             "The username or password is wrong, or the account is disabled.",
             slug="unauthorized",
         )
+    throttle.login_succeeded(payload.username, address)
     key = token_issue(actor=user, user=user, label=payload.label or "api")  # type: ignore[arg-type]
     return Status(201, {"token": key, "username": user.get_username()})

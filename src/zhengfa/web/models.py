@@ -27,3 +27,19 @@ class IdempotentResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} {self.key} → {self.status}"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins counted for one key in a window (``zhengfa.web.throttle``).
+
+    A key is a keyed hash of either a (username, client address) pair or a client address
+    alone, so neither the address nor the name is stored in clear.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.failures} failures"

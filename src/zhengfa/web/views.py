@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -13,7 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from zhengfa.org.models import User
+from zhengfa.web import throttle
 from zhengfa.web.roles import ROLE_DUTIES, links_for
+from zhengfa.web.security import session_start
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -23,11 +27,46 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form behind the login throttle (``zhengfa.web.throttle``): a
+    locked username+address pair or address gets a form error and no password check."""
+
+    def clean(self) -> dict[str, Any]:
+        username = str(self.cleaned_data.get("username") or "")
+        address = throttle.client_address(self.request)  # type: ignore[arg-type]
+        try:
+            throttle.login_gate(username, address)
+        except throttle.LoginLocked as locked:
+            minutes = locked.retry_after // 60 + 1
+            message = gettext("Too many failed sign-ins. Try again in %(minutes)s minutes.")
+            raise ValidationError(message % {"minutes": minutes}, code="locked") from None
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            throttle.login_failed(username, address)
+            raise
+        throttle.login_succeeded(username, address)
+        return cleaned
+
+
 class SignInView(LoginView):
-    """Django's login view (it audits through the auth signals) with our template."""
+    """Django's login view (it audits through the auth signals) with our template and the
+    login throttle; a locked-out attempt answers 429 with the form and its error."""
 
     template_name = "web/login.html"
     redirect_authenticated_user = True
+    authentication_form = ThrottledAuthenticationForm
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        session_start(self.request)
+        return response
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error("__all__", code="locked"):
+            response.status_code = 429
+        return response
 
 
 @login_required
