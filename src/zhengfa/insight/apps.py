@@ -34,6 +34,11 @@ class InsightConfig(AppConfig):
         add_role_links((Role.COURT_PRESIDENT, Role.DIVISION_PRESIDENT), (courts,))
         add_role_links((Role.CENTRE_OPERATOR,), (governance,))
         add_role_links((Role.COMMISSION, Role.PLATFORM_ADMIN), (commission, governance, courts))
+        one_map = Link("insight:map", _("One map"))
+        confluence = Link("insight:confluence", _("Confluence and stacking"))
+        add_role_links(
+            (Role.COMMISSION, Role.CENTRE_OPERATOR, Role.PLATFORM_ADMIN), (one_map, confluence)
+        )
 
 
 def refresh_after_sweep(at: datetime) -> object:
