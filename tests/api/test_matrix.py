@@ -27,6 +27,7 @@ from tests.hazards import matrix_rows as hazards_rows
 from tests.insight import matrix_rows as dashboards_rows
 from tests.insight import matrix_rows_alerts as alerts_rows
 from tests.insight import matrix_rows_map as map_rows
+from tests.insight import matrix_rows_responsibility as responsibility_rows
 from tests.police import matrix_rows as police_rows
 from zhengfa.api import api
 from zhengfa.org.roles import Role
@@ -171,6 +172,16 @@ EXPECTED.update(
 
 # The role dashboards bring their own check (tests/insight/matrix_rows.py).
 EXPECTED[dashboards_rows.OPERATION] = Expect("custom", check=dashboards_rows.check)
+
+# The responsibility agreements bring their own checks (matrix_rows_responsibility.py).
+EXPECTED.update(
+    {
+        f"{method} /api/v1/insight/responsibility{tail}": Expect(
+            "custom", check=responsibility_rows.check(method, tail)
+        )
+        for method, tail in responsibility_rows.OPERATIONS
+    }
+)
 
 # The police endpoints bring their own checks (tests/police/matrix_rows.py).
 EXPECTED.update(
