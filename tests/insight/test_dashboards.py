@@ -284,3 +284,12 @@ def test_query_count_does_not_grow_with_the_data(mini_city: MiniCity, key: str, 
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert not any("flow_matter" in q["sql"] for q in queries.captured_queries)
+
+
+def test_chinese_by_default_english_on_request(world: MiniCity) -> None:
+    client = _login(world.users[Role.COMMISSION])
+    chinese = client.get("/insight/dashboards/commission/").content.decode()
+    assert "八类主要刑事案件破案率" in chinese and "调解成功率" in chinese
+    client.cookies["django_language"] = "en"
+    english = client.get("/insight/dashboards/commission/").content.decode()
+    assert "Clearance of the eight major criminal case types" in english
