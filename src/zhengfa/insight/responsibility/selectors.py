@@ -37,12 +37,17 @@ def responsible_unit(user: Any, code: str) -> Unit:
 
 
 def scores(user: Any, year: int) -> list[UnitScore]:
-    return list(
-        UnitScore.objects.for_user(user)
-        .filter(year=year, unit__is_responsible_unit=True)
-        .select_related("unit")
-        .order_by("rank", "unit__code")
-    )
+    return _ordered(UnitScore.objects.for_user(user).filter(year=year))
+
+
+def all_scores(year: int) -> list[UnitScore]:
+    """Every unit's score of a year, for the offline CLI (no viewer, nothing shown on a page)."""
+    return _ordered(UnitScore.objects.filter(year=year))
+
+
+def _ordered(rows: QuerySet[UnitScore]) -> list[UnitScore]:
+    rows = rows.filter(unit__is_responsible_unit=True).select_related("unit")
+    return list(rows.order_by("rank", "unit__code"))
 
 
 def years(user: Any) -> list[int]:
@@ -81,7 +86,11 @@ class ReviewReport:
 
 
 def review_report(user: Any, code: str, year: int) -> ReviewReport:
-    unit = responsible_unit(user, code)
+    return unit_review_report(responsible_unit(user, code), year)
+
+
+def unit_review_report(unit: Unit, year: int) -> ReviewReport:
+    """The report of a unit already checked to be in scope (or for the offline CLI)."""
     score = UnitScore.objects.filter(unit=unit, year=year).first()
     lines: tuple[ReportLine, ...] = ()
     if score is not None:

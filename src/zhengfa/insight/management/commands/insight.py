@@ -28,6 +28,7 @@ from zhengfa.insight.counts import (
     read_counts_csv,
 )
 from zhengfa.insight.refresh import REBUILD_STEPS, pending, rebuild, refresh
+from zhengfa.insight.responsibility import commands as responsibility_commands
 from zhengfa.insight.trends import (
     Control,
     Detection,
@@ -79,8 +80,12 @@ class Command(BaseCommand):
         )
         refresh.add_argument("--batch", type=int, default=500, help="changes per transaction")
         alert_commands.add_parsers(commands)
+        responsibility_commands.add_parsers(commands)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] in responsibility_commands.SUBCOMMANDS:
+            responsibility_commands.handle(self, options)
+            return
         if options["subcommand"] in alert_commands.SUBCOMMANDS:
             alert_commands.handle(self, options)
             return
