@@ -4,6 +4,8 @@ services decide, selectors read through ``for_user``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +21,9 @@ from zhengfa.insight.alerts import selectors, services
 from zhengfa.insight.alerts.chart import alert_chart
 from zhengfa.insight.alerts.forms import AlertFilterForm, AlertTasksForm, SubscriptionForm
 from zhengfa.insight.alerts.selectors import AlertFilters
+from zhengfa.org.models import UnitKind
+
+CONVENING_UNITS = (UnitKind.GOVERNANCE_CENTRE, UnitKind.COMMISSION)
 
 
 @login_required
@@ -48,10 +53,16 @@ def _alert_page(
         "chart": alert_chart(alert),
         "english": _english(),
         "analyses": list(analyses),
-        "can_issue": getattr(request.user, "role", "") in CONVENERS,
+        "can_issue": _convenes(request.user),
         "form": form or AlertTasksForm(),
     }
     return render(request, "insight_alerts/detail.html", context, status=status)
+
+
+def _convenes(user: Any) -> bool:
+    """A centre operator or commission member of a centre or commission unit."""
+    unit = getattr(user, "unit", None)
+    return user.role in CONVENERS and unit is not None and unit.kind in CONVENING_UNITS
 
 
 @login_required
