@@ -137,7 +137,9 @@ def test_workbench_query_count_does_not_grow_with_matters(world: World, n: int) 
     with CaptureQueriesContext(connection) as queries:
         page = client.get("/flow/")
     assert page.status_code == 200 and page.content.count(b"data-urgency=") == n
-    assert len(queries) <= 6, [q["sql"] for q in queries]
+    # The session middleware's own reads and idle-expiry writes are not the page's.
+    own = [q["sql"] for q in queries if '"django_session"' not in q["sql"]]
+    assert len(own) <= 5, own
 
 
 def test_matter_page_and_boards_render_for_insiders_only(world: World) -> None:
