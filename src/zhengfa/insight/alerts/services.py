@@ -85,18 +85,10 @@ def detection_run(
             run.note = "no matters opened in the weeks tested"
         else:
             _detect_into(run, data, settings, progress)
+        # Derived data, rebuilt from the count tables like them: no audit row (as flow's
+        # warnings); the actions taken on an alert are audited.
         run.save()
-        audit_record(
-            actor=None,
-            action="insight.alerts.detect",
-            subject=run,
-            new={"week": format_week(week), "series": run.series_tested, "alerts": _n(run)},
-        )
     return run, True
-
-
-def _n(run: DetectionRun) -> int:
-    return run.alerts.count()
 
 
 def _detect_into(
@@ -304,8 +296,9 @@ def weekly_after_sweep(at: datetime) -> object:
     """The worker's weekly steps: test the week that closed, then, from Monday 07:00, send
     its reports. Each is a no-op once done, so the sweeper may call this every pass."""
     week = last_closed_week(at)
-    run, created = detection_run(week=week)
-    if timezone.localtime(at).hour < REPORT_HOUR and timezone.localdate(at).weekday() == 0:
+    _, created = detection_run(week=week)
+    too_early = timezone.localtime(at).hour < REPORT_HOUR and timezone.localdate(at).weekday() == 0
+    if too_early or not selectors.subscriptions_due(week).exists():
         return {"detected": created}
     result, _ = weekly_reports_send(week=week, at=at)
     return {"detected": created, "sent": result.sent}
