@@ -1,3 +1,4 @@
 from __future__ import annotations
 
+from tests.disputes.conftest import dc, media_in_tmp  # noqa: F401 - the lifecycle tests' world
 from tests.pii.fixtures import city, keys  # noqa: F401 - fixtures

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhengfa.audit.actions import AuditAction
 from zhengfa.audit.services import audit_record
@@ -17,11 +18,14 @@ from zhengfa.pii import crypto
 from zhengfa.pii.envelope import PersonalDataErased
 from zhengfa.pii.masking import mask_address, mask_id_number, mask_name, mask_phone
 from zhengfa.pii.models import Person, PersonalField
+from zhengfa.pii.registry import holdings_of
+from zhengfa.pii.retention import LEGAL_GROUND, Hold, holds
 from zhengfa.pii.validation import find_personal, validate_id_number, validate_phone
 
 DUPLICATE_ID = "已登记过该身份证号 / a person with this ID number is already registered"
 ID_NUMBER_INDEX = "id_number"
 PHONE_INDEX = "phone"
+ERASED = "已删除"
 
 
 @dataclass(frozen=True)
@@ -188,21 +192,54 @@ def _require_reveal_permission(actor: Any, person: Person) -> None:
         raise PermissionDenied("该人员不在您的管辖范围 / this person is outside your jurisdiction")
 
 
+class PiiAction(models.TextChoices):
+    """Audited events of the personal-data lifecycle beyond the platform's own."""
+
+    EXPORT = "pii.export", _("导出个人信息 Personal data exported")
+    ERASE_REFUSED = "person.erase_refused", _("拒绝删除（法定保存期）Erasure refused: retention")
+    KEY_RETIRED = "pii.key_retired", _("停用主密钥 Master key retired")
+
+
+class ErasureRefused(Exception):
+    """The law keeps the data: a matter is open or within its retention period."""
+
+    def __init__(self, kept: list[Hold]) -> None:
+        self.holds = kept
+        super().__init__(
+            f"依法保存，不能删除 / kept by law ({LEGAL_GROUND}): " + "; ".join(map(str, kept))
+        )
+
+
+def require_platform_admin(actor: Any, what: str) -> None:
+    if actor is None or not actor.is_authenticated or actor.role != Role.PLATFORM_ADMIN:
+        raise PermissionDenied(f"只有平台管理员可以{what} / only the platform admin may do this")
+
+
 def person_erase_key(*, actor: Any, person: Person, reason: str) -> Person:
     """Crypto-shred a person: their data key and encrypted fields are destroyed.
 
     Audit rows about them keep their bytes (so every chain still verifies) but their
-    sealed personal data can no longer be opened by anyone.
+    sealed personal data can no longer be opened by anyone. Refused (and the refusal
+    audited) while the law keeps the data: see ``pii.retention``.
     """
-    if actor is None or not actor.is_authenticated or actor.role != Role.PLATFORM_ADMIN:
-        raise PermissionDenied("只有平台管理员可以删除个人信息 / only the platform admin may erase")
+    require_platform_admin(actor, "删除个人信息")
     if not reason.strip():
         raise ValidationError({"reason": "请写明法律依据 / state the legal ground for erasure"})
+    kept = holds(holdings_of(person), timezone.now())
+    if kept:
+        audit_record(
+            actor=actor,
+            action=PiiAction.ERASE_REFUSED,
+            subject=person,
+            new={"holds": [str(hold) for hold in kept]},
+            reason=reason.strip(),
+        )
+        raise ErasureRefused(kept)
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         for field in PersonalField:
             setattr(person, field.value, "")
-        person.name_masked = "已删除"
+        person.name_masked = ERASED
         person.id_number_hash = person.phone_hash = None
         person.id_number_masked = person.phone_masked = person.address_masked = ""
         person.data_key_wrapped = ""
