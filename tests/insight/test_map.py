@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -245,3 +246,26 @@ def _row(grid: Grid, unit: Unit | None, opened: datetime, kind: str) -> Matter:
         opened_at=opened,
         status=MatterStatus.CLOSED,
     )
+
+
+def test_pages_speak_chinese_first_and_english_on_request(mini_city: MiniCity) -> None:
+    client = client_for(mini_city.users[Role.COMMISSION])
+    chinese = client.get("/insight/map/").content.decode()
+    assert "一张图" in chinese and "逾期事项" in chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/insight/map/").content.decode()
+    assert "One map" in english and "Overdue matters" in english
+    assert "Confluence and stacking" in client.get("/insight/confluence/").content.decode()
+
+
+def test_township_click_through_lists_the_township_only(mini_city: MiniCity) -> None:
+    grids = mini_city.grids[COUNTY_A]
+    inside = grids[0]
+    elsewhere = next(g for g in grids if g.region_id[:9] != inside.region_id[:9])
+    matter(inside, title="本街道事项")
+    matter(elsewhere, title="邻街道事项")
+    client = client_for(mini_city.users[Role.COMMISSION])
+    page = client.get(
+        f"/insight/map/areas/{inside.region_id[:9]}/", {"measure": "open", "level": "township"}
+    ).content.decode()
+    assert "本街道事项" in page and "邻街道事项" not in page

@@ -376,5 +376,5 @@ def area_matters(user: Any, area: str, query: MapQuery, at: datetime) -> QuerySe
     if query.level is Level.GRID:
         matters = matters.filter(grid__code=area)
     else:  # an area code of the level's length: its prefix is the whole subtree
-        matters = matters.filter(region_id__startswith=area[: CODE_LENGTH[query.level]])
+        matters = matters.filter(region__code__startswith=area[: CODE_LENGTH[query.level]])
     return matters.select_related("unit").order_by("-opened_at", "-pk")
