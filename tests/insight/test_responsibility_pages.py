@@ -219,3 +219,15 @@ def test_a_bad_year_is_shown_with_the_value_kept(scored: list[Unit]) -> None:
     answer = client_for(city_commission()).get("/insight/responsibility/?year=19x")
     assert answer.status_code == 422
     assert 'value="19x"' in answer.content.decode()
+
+
+def test_chinese_by_default_and_english_on_request(scored: list[Unit]) -> None:
+    client = client_for(city_commission())
+    chinese = client.get(report_url(scored[0])).content.decode()
+    assert "年度考评报告" in chinese and "Annual review" not in chinese
+    assert "按期办结率" in chinese and "Closed within the limit" not in chinese
+    english = client.get(report_url(scored[0]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Annual review" in english and "年度考评报告" not in english
+    assert "Closed within the limit" in english
+    headers = client.get(report_url(scored[0], "?format=csv"), HTTP_ACCEPT_LANGUAGE="en")
+    assert headers.content.decode("utf-8-sig").startswith("Indicator,Direction,Target")
