@@ -15,14 +15,18 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from tests.courts.test_workflow import PLAINTIFF, accepted_case
+from tests.courts.world import Courts
 from tests.disputes.conftest import DisputeCity
 from tests.pii.fixtures import OTHER_ID, VALID_ID
+from tests.portal.test_applications import submit as portal_submit
 from zhengfa.audit.models import AuditEntry
 from zhengfa.audit.verify import verify_log
 from zhengfa.disputes.models import Dispute
 from zhengfa.disputes.services.intake import PartyInput, dispute_report
 from zhengfa.disputes.services.petitions import petition_receive
 from zhengfa.flow.models import Matter
+from zhengfa.org.models import User
 from zhengfa.org.roles import Role
 from zhengfa.pii.envelope import PersonalDataErased, open_personal
 from zhengfa.pii.export import person_by_id_number, person_export
@@ -60,10 +64,13 @@ def _run(*args: str) -> str:
 
 
 def test_an_export_has_the_person_in_every_section_and_nobody_else(
-    dc: DisputeCity, tmp_path: Path
+    dc: DisputeCity, tmp_path: Path, settings: Any
 ) -> None:
+    settings.SMS_BACKEND = "zhengfa.flow.notices.MemorySmsBackend"
     first = _dispute(dc, ZHANG, PartyInput(name="李四", side="respondent", id_number=OTHER_ID))
     second = _dispute(dc, ZHANG, PartyInput(name="王五", side="respondent"))
+    mine = portal_submit(name="张三", phone=ZHANG.phone, details="出国留学")
+    portal_submit(name="孙七", phone="13700001111", details="他人的申请")
     petition_receive(
         actor=dc.centre_operator, form="visit", complainant_name="赵六", request="要求解决补偿"
     )
@@ -72,19 +79,21 @@ def test_an_export_has_the_person_in_every_section_and_nobody_else(
         "export", "--id-number", VALID_ID, "--actor", _admin(dc).username,
         "--reason", "申请编号 DSR-2026-001", "--out", str(out),
     )  # fmt: skip
-    assert "disputes.parties 2" in printed
+    assert "disputes.parties 2, portal.applications 1" in printed
     export = json.loads(out.read_text(encoding="utf-8"))
     assert export["person"]["id_number"] == VALID_ID
     assert export["person"]["phone"] == "13812345678"
     parties = export["sections"]["disputes.parties"]["records"]
     assert {r["matter"] for r in parties} == {first.matter_id, second.matter_id}
-    assert "disputes.petitions" not in export["sections"]
+    applications = export["sections"]["portal.applications"]["records"]
+    assert [(a["receipt"], a["phone"]) for a in applications] == [(mine.receipt, ZHANG.phone)]
+    assert set(export["sections"]) == {"disputes.parties", "portal.applications"}
     text = out.read_text(encoding="utf-8") + out.with_suffix(".txt").read_text(encoding="utf-8")
-    for other in ("李四", OTHER_ID, "王五", "赵六", "要求解决补偿"):
+    for other in ("李四", OTHER_ID, "王五", "赵六", "要求解决补偿", "孙七", "他人的申请"):
         assert other not in text
     assert "张三" in out.with_suffix(".txt").read_text(encoding="utf-8")
     audit = AuditEntry.objects.get(action="pii.export")
-    assert audit.new == {"sections": {"disputes.parties": 2}}
+    assert audit.new == {"sections": {"disputes.parties": 2, "portal.applications": 1}}
     assert VALID_ID not in json.dumps(audit.new) + audit.reason
 
 
@@ -162,3 +171,15 @@ def test_erasure_by_someone_else_is_refused(dc: DisputeCity) -> None:
         _run("erase", "--id-number", VALID_ID, "--actor", dc.township_mediator.username,
              "--reason", "PIPL art. 47")  # fmt: skip
     assert refused.value.returncode == 2
+
+
+def test_a_court_party_is_in_the_export_and_an_open_case_keeps_the_data(courts: Courts) -> None:
+    case = accepted_case(courts)
+    person = person_by_id_number(PLAINTIFF.id_number)
+    assert person is not None
+    admin = User.objects.create(username="dpo-admin", role=Role.PLATFORM_ADMIN)
+    export = person_export(actor=admin, person=person, reason="DSR-5")
+    parties = export["sections"]["courts.parties"]["records"]
+    assert [(p["case_number"], p["side"]) for p in parties] == [(case.number, "plaintiff")]
+    with pytest.raises(ErasureRefused, match=f"courts.parties .*#{case.matter_id}.*still open"):
+        person_erase_key(actor=admin, person=person, reason="PIPL art. 47")
