@@ -157,3 +157,15 @@ def test_enterprises_are_counted_by_pseudonym_and_people_are_never_linked(
     outsider.force_login(mini_city.outsiders[Role.COMMISSION])
     answer = outsider.get("/api/v1/insight/confluence/enterprises")
     assert json.loads(answer.content)["enterprises"] == []
+
+
+def test_bad_level_and_min_cases_are_named(mini_city: MiniCity) -> None:
+    client = Client()
+    client.force_login(mini_city.users[Role.COMMISSION])
+    areas = client.get("/api/v1/insight/confluence/areas", {"level": "street"})
+    assert areas.status_code == 422
+    assert [e["field"] for e in json.loads(areas.content)["errors"]] == ["level"]
+    enterprises = client.get("/api/v1/insight/confluence/enterprises", {"min_cases": 0})
+    assert [e["field"] for e in json.loads(enterprises.content)["errors"]] == ["min_cases"]
+    page = client.get("/insight/confluence/", {"level": "street"})
+    assert page.status_code == 200  # the page falls back to townships
