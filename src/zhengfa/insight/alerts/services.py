@@ -77,17 +77,20 @@ def detection_run(
     data = selectors.weekly_series(first=history_start(week, settings), last=week)
     if on_total is not None:
         on_total(len(data.series))
-    with transaction.atomic():
-        run = DetectionRun.objects.create(
-            week=week, ran_at=now(), alpha=settings.alpha, control=str(settings.control)
-        )
-        if not data.series:
-            run.note = "no matters opened in the weeks tested"
-        else:
-            _detect_into(run, data, settings, progress)
-        # Derived data, rebuilt from the count tables like them: no audit row (as flow's
-        # warnings); the actions taken on an alert are audited.
-        run.save()
+    try:
+        with transaction.atomic():
+            run = DetectionRun.objects.create(
+                week=week, ran_at=now(), alpha=settings.alpha, control=str(settings.control)
+            )
+            if not data.series:
+                run.note = "no matters opened in the weeks tested"
+            else:
+                _detect_into(run, data, settings, progress)
+            # Derived data, rebuilt from the count tables like them: no audit row (as
+            # flow's warnings); the actions taken on an alert are audited.
+            run.save()
+    except IntegrityError:  # another worker stored the same week first
+        return DetectionRun.objects.get(week=week), False
     return run, True
 
 
