@@ -229,5 +229,7 @@ def test_chinese_by_default_and_english_on_request(scored: list[Unit]) -> None:
     english = client.get(report_url(scored[0]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Annual review" in english and "年度考评报告" not in english
     assert "Closed within the limit" in english
+    listing = client.get(f"/insight/responsibility/?year={YEAR}").content.decode()
+    assert "责任单位" in listing and "Responsible units" not in listing
     headers = client.get(report_url(scored[0], "?format=csv"), HTTP_ACCEPT_LANGUAGE="en")
     assert headers.content.decode("utf-8-sig").startswith("Indicator,Direction,Target")

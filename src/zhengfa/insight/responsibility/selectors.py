@@ -95,7 +95,9 @@ def unit_review_report(unit: Unit, year: int) -> ReviewReport:
     lines: tuple[ReportLine, ...] = ()
     if score is not None:
         lines = tuple(ReportLine(CATALOGUE[line.indicator], line) for line in score.lines.all())
-    targets = tuple(Target.objects.filter(unit=unit, year=year).order_by("indicator"))
+    order = list(CATALOGUE)
+    found = Target.objects.filter(unit=unit, year=year)
+    targets = tuple(sorted(found, key=lambda t: order.index(t.indicator)))
     return ReviewReport(unit, year, score, lines, targets)
 
 
