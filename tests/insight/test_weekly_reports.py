@@ -104,6 +104,7 @@ def test_html_and_text_in_the_chosen_language_with_the_attachment(subscribed: Mi
     assert kind == "text/html" and "<table>" in str(html)
     assert "每周研判报告" in mine.subject and "2026-W14" in mine.subject
     assert not mine.attachments
+    assert theirs.subject == "Weekly insight report 2026-W14" and "Open matters: 1" in theirs.body
     (name, content, mimetype) = theirs.attachments[0]
     assert name == "alerts-2026-W14.csv" and mimetype == "text/csv"
     assert isinstance(content, str | bytes)
