@@ -183,3 +183,14 @@ def test_a_court_party_is_in_the_export_and_an_open_case_keeps_the_data(courts: 
     assert [(p["case_number"], p["side"]) for p in parties] == [(case.number, "plaintiff")]
     with pytest.raises(ErasureRefused, match=f"courts.parties .*#{case.matter_id}.*still open"):
         person_erase_key(actor=admin, person=person, reason="PIPL art. 47")
+
+
+def test_an_export_to_a_missing_folder_exits_2_before_anything_is_audited(
+    dc: DisputeCity, tmp_path: Path
+) -> None:
+    _dispute(dc, ZHANG)
+    with pytest.raises(CommandError, match="--out: no folder") as refused:
+        _run("export", "--id-number", VALID_ID, "--actor", _admin(dc).username,
+             "--reason", "DSR-9", "--out", str(tmp_path / "nowhere" / "x.json"))  # fmt: skip
+    assert refused.value.returncode == 2
+    assert not AuditEntry.objects.filter(action="pii.export").exists()

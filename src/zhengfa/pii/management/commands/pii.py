@@ -104,10 +104,12 @@ class Command(BaseCommand):
         self.stdout.write(f"key {options['key_id']} unused: remove it from ZHENGFA_PII_KEYS")
 
     def _export(self, options: dict[str, Any]) -> None:
+        out: Path = options["out"]
+        if not out.parent.is_dir():  # checked first: an audited export must reach its file
+            raise CommandError(f"--out: no folder {out.parent}", returncode=USAGE)
         export = person_export(
             actor=_actor(options["actor"]), person=_person(options), reason=options["reason"]
         )
-        out: Path = options["out"]
         out.write_text(json.dumps(export, ensure_ascii=False, indent=2), encoding="utf-8")
         summary = out.with_suffix(".txt")
         summary.write_text(export_summary(export), encoding="utf-8")
