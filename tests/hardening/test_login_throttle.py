@@ -58,6 +58,7 @@ def test_web_sign_in_locks_the_pair_after_repeated_failures(world: World) -> Non
     assert "_auth_user_id" not in locked.client.session
     body = locked.content.decode()
     assert 'role="alert"' in body and f'value="{Role.JUDGE}"' in body  # error shown, value kept
+    assert "登录失败次数过多，请 16 分钟后再试。" in body
     assert AuditEntry.objects.filter(action=LOCKED_ACTION).count() == 1
     assert AuditEntry.objects.filter(action="auth.login_failed").count() == 3
 
