@@ -8,6 +8,7 @@ import io
 import re
 import zlib
 from html import unescape
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -233,3 +234,14 @@ def test_chinese_by_default_and_english_on_request(scored: list[Unit]) -> None:
     assert "责任单位" in listing and "Responsible units" not in listing
     headers = client.get(report_url(scored[0], "?format=csv"), HTTP_ACCEPT_LANGUAGE="en")
     assert headers.content.decode("utf-8-sig").startswith("Indicator,Direction,Target")
+
+
+def test_pages_run_a_fixed_number_of_queries(
+    scored: list[Unit], django_assert_max_num_queries: Any
+) -> None:
+    client = client_for(city_commission())
+    client.get(f"/insight/responsibility/?year={YEAR}")  # warm the session and caches
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/insight/responsibility/?year={YEAR}").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(report_url(scored[0])).status_code == 200
