@@ -39,6 +39,7 @@ from zhengfa.flow.models import (
 from zhengfa.flow.notices import build, deliver_pending
 from zhengfa.flow.services.clockops import next_alert
 from zhengfa.flow.thresholds import OVERDUE, label, threshold_kind, thresholds_for
+from zhengfa.pii.rotation import pii_rotate_background
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +244,8 @@ class Escalation:
 
 class Worker:
     """The loop behind ``zhengfa worker``: sweep, deliver notices, sign the audit chains'
-    heads every ``checkpoint_every`` seconds, sleep; stops on SIGTERM."""
+    heads every ``checkpoint_every`` seconds, re-encrypt personal data in batches while a
+    key rotation is under way (``pii.rotation``), sleep; stops on SIGTERM."""
 
     def __init__(
         self, interval: float = 30.0, batch: int = 500, checkpoint_every: float = 300.0
@@ -264,6 +266,7 @@ class Worker:
             while deliver_pending() and not self.stopping.is_set():
                 pass
             self._checkpoint_if_due()
+            pii_rotate_background(budget=self.interval / 3, batch_size=self.batch)
             if once:
                 break
             self.stopping.wait(self.interval)
