@@ -6,15 +6,18 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.pii.fixtures import OTHER_ID, PII_KEY_1, PII_KEY_2, VALID_ID, City
 from zhengfa.audit.models import AuditEntry
 from zhengfa.audit.services import audit_record
 from zhengfa.audit.verify import verify_log
+from zhengfa.flow.sweeper import Worker
 from zhengfa.pii import crypto
 from zhengfa.pii.envelope import open_personal
 from zhengfa.pii.models import Person
-from zhengfa.pii.rotation import pii_rotate_keys
+from zhengfa.pii.rotation import key_usage, pii_rotate_background, pii_rotate_keys
 from zhengfa.pii.services import person_create, reveal
 
 
@@ -147,3 +150,18 @@ def _id(n: int) -> str:
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
     return body + check
+
+
+def test_the_worker_loop_rotates_in_batches_only_while_two_keys_are_listed(
+    city: City, settings: Any
+) -> None:
+    for i in range(3):
+        person_create(actor=city.judge, name=f"人员{i}", id_number=_id(i))
+    with CaptureQueriesContext(connection) as idle:
+        assert pii_rotate_background(budget=5.0) == 0
+    assert len(idle) == 0  # one key: no rotation under way, not even a query
+    settings.ZHENGFA_PII_KEYS = f"k2:{PII_KEY_2},k1:{PII_KEY_1}"
+    Worker(interval=30.0, batch=2, checkpoint_every=300.0).run(once=True)
+    assert {crypto.key_id_of(p.data_key_wrapped) for p in Person.objects.all()} == {"k2"}
+    assert key_usage()["k1"] == {}
+    assert AuditEntry.objects.filter(action="pii.rotate").count() == 2  # batches of 2 and 1

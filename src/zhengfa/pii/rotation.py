@@ -64,6 +64,42 @@ def pii_rotate_keys(
     return changed
 
 
+def pii_rotate_background(*, budget: float, batch_size: int = BATCH) -> int:
+    """The worker loop's share of a rotation: batches until nothing is left or ``budget``
+    seconds are spent, so sweeping is never held up for long. Costs no query while
+    ZHENGFA_PII_KEYS holds a single key (no rotation under way)."""
+    ring = crypto.keyring()
+    if len(ring.keys) == 1:
+        return 0
+    deadline = time.monotonic() + budget
+    changed = 0
+    while time.monotonic() < deadline:
+        step = _rotate_step(ring.current_id, batch_size)
+        if not step:
+            break
+        changed += step
+    return changed
+
+
+def _rotate_step(current: str, batch_size: int) -> int:
+    stale_people = _stale(_person_fields(), current) | (
+        Q(data_key_wrapped__startswith=f"{crypto.TOKEN_PREFIX}:")
+        & ~Q(data_key_wrapped__startswith=f"{crypto.TOKEN_PREFIX}:{current}:")
+    )
+    ids = list(
+        Person.objects.filter(stale_people, erased_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    if ids:
+        return _rotate_batch(None, ids, current)
+    for model, fields in other_encrypted_columns():
+        changed = _rotate_columns(model, fields, current, batch_size, 0.0, limit=batch_size)
+        if changed:
+            return changed
+    return 0
+
+
 def other_encrypted_columns() -> Iterator[tuple[type[models.Model], list[EncryptedTextField]]]:
     """Every model's encrypted columns, people aside (their data key needs re-wrapping too)."""
     for model in apps.get_models():
@@ -89,9 +125,11 @@ def _rotate_columns(
     current: str,
     batch_size: int,
     pause: float,
+    limit: int | None = None,
 ) -> int:
     manager = model._default_manager
-    ids = list(manager.filter(_stale(fields, current)).values_list("pk", flat=True))
+    stale = manager.filter(_stale(fields, current)).order_by("pk").values_list("pk", flat=True)
+    ids = list(stale[:limit] if limit else stale)
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
             rows = list(manager.select_for_update().filter(pk__in=ids[start : start + batch_size]))
