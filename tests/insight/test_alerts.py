@@ -333,3 +333,51 @@ def test_api_names_the_field_of_bad_input(rise: tuple[MiniCity, Grid]) -> None:
     assert not AlertTaskList.objects.exists()
     listed = client.get("/api/v1/insight/alerts", {"week": "2026-W14", "level": "grid"}).json()
     assert [a["id"] for a in listed] == [alert.pk] and listed[0]["reason_en"] == alert.reason_en
+
+
+def _stored_alerts(city: MiniCity, n: int) -> None:
+    run = DetectionRun.objects.create(week=TESTED, ran_at=NOW, alpha=0.05, control="fdr")
+    grids = city.grids[COUNTY_A]
+    TrendAlert.objects.bulk_create(
+        TrendAlert(
+            run=run,
+            week=TESTED,
+            category=f"kind{i}",
+            area_level="grid",
+            area_code=grids[i % len(grids)].code,
+            area_name=f"网格{i}",
+            region_code=grids[i % len(grids)].region_id,
+            count=20,
+            expected=3.0,
+            upper=9,
+            p_value=1e-6,
+            score=4.8 - i / 100,
+            level=0.001,
+            baseline={},
+            history={"first_week": "2026-W14", "counts": [20], "baseline": []},
+            reason_zh="原因",
+            reason_en="why",
+        )
+        for i in range(n)
+    )
+
+
+def test_the_list_page_and_api_use_a_fixed_number_of_queries(mini_city: MiniCity) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(mini_city.users[Role.COMMISSION])
+
+    def queries(path: str) -> int:
+        client.get(path)  # the first request of a session loads caches once
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    _stored_alerts(mini_city, 2)
+    few = queries("/insight/alerts/"), queries("/api/v1/insight/alerts")
+    TrendAlert.objects.all().delete()
+    DetectionRun.objects.all().delete()
+    _stored_alerts(mini_city, 30)
+    many = queries("/insight/alerts/"), queries("/api/v1/insight/alerts")
+    assert few == many
