@@ -6,6 +6,11 @@ first 6). A matter counts in a grid when it names the grid, and in a township or
 when its region code lies under it; court cases carry the court's county, so they appear
 at county level only. Letters and visits (信访) are never mapped: the one map is a map of
 matters handled, not of people who complain.
+
+The values come from the count tables (``insight.aggregates``) and the stored weekly
+detection runs (``insight.alerts``), so a map request never reads the matter table; only
+the list behind one area (at most ``LIST_LIMIT`` rows) and the confluence series
+(``insight.confluence``, cached) read matters.
 """
 
 from __future__ import annotations
