@@ -1,0 +1,264 @@
+"""Shared parts of the fault scenarios: the server, a retrying client, the invariants.
+
+The client is what a careful API client does: every report carries a fresh
+``Idempotency-Key``; when the answer does not come (connection refused or reset, a 5xx)
+it sends the same request with the same key again until it is acknowledged (201), and
+writes the acknowledged key to its log. Afterwards ``check_*`` compare the log and the
+database: every acknowledged key stored once with the answer the client got, no report
+stored without its key, no clock with a warning lost or doubled, the audit chains intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+TAG = "故障演练 fault drill"
+
+
+def server_env(database_url: str, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "zhengfa.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "fault-drill-secret-" + "x" * 40),
+        "ZHENGFA_MEDIA_ROOT": os.environ.get("ZHENGFA_MEDIA_ROOT", "/tmp/zf_load_media"),  # noqa: S108
+        **extra,
+    }
+
+
+def setup_django(database_url: str, **extra: str) -> None:
+    os.environ.update(server_env(database_url, **extra))
+    import django
+
+    django.setup()
+
+
+class Server:
+    """``zhengfa serve`` (gunicorn workers + the flow worker) in its own process group, so
+    one ``killpg`` takes all of them at once, as a power cut or the OOM killer would."""
+
+    def __init__(self, database_url: str, port: int, **extra: str) -> None:
+        self.env = server_env(database_url, **extra)
+        self.port = port
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = open(f"/tmp/zf_fault_server_{port}.log", "ab")  # noqa: SIM115, S108
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "zhengfa.cli", "serve", "--port", str(self.port)]
+        self.process = subprocess.Popen(  # noqa: S603 - our own argv
+            command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        wait_healthy(self.url + "/healthz")
+
+    def kill9(self) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=60)
+
+
+def wait_healthy(url: str, seconds: float = 90.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - loopback
+                if answer.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"the server did not answer {url} within {seconds:.0f} s")
+
+
+@dataclass
+class ClientLog:
+    acknowledged: dict[str, int] = field(default_factory=dict)  # key -> dispute id
+    retries: int = 0
+    refused: list[str] = field(default_factory=list)  # 4xx: a bug in the drill itself
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def report_until_acknowledged(
+    base_url: str, token: str, grid_code: str, log: ClientLog, give_up: float
+) -> None:
+    """One report, resent with the same key until a 201 or the ``give_up`` instant."""
+    key = uuid.uuid4().hex
+    body = json.dumps(
+        {
+            "channel": "grid",
+            "category": "land_property",
+            "severity": "general",
+            "description": f"{TAG} {key}",
+            "grid_code": grid_code,
+            "parties": [{"name": "甲某", "side": "applicant"}],
+        }
+    ).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "Authorization": f"Token {token}",
+        "Idempotency-Key": key,
+    }
+    while time.monotonic() < give_up:
+        request = urllib.request.Request(  # noqa: S310 - loopback
+            base_url + "/api/v1/disputes/", data=body, headers=headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+                dispute_id = json.loads(answer.read())["id"]
+            with log.lock:
+                log.acknowledged[key] = dispute_id
+            return
+        except urllib.error.HTTPError as error:
+            if error.code < 500:
+                with log.lock:
+                    log.refused.append(f"{error.code} {error.read()[:200]!r}")
+                return
+        except (OSError, ValueError):
+            pass  # refused, reset, timed out: not acknowledged, send again
+        with log.lock:
+            log.retries += 1
+        time.sleep(0.3)
+
+
+def client_threads(
+    base_url: str, token: str, grid_codes: list[str], log: ClientLog, until: float, count: int
+) -> list[threading.Thread]:
+    def loop(n: int) -> None:
+        i = 0
+        while time.monotonic() < until:
+            grid = grid_codes[(n + i) % len(grid_codes)]
+            report_until_acknowledged(base_url, token, grid, log, give_up=until + 120)
+            i += 1
+
+    threads = [threading.Thread(target=loop, args=(n,), daemon=True) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def intake_fixture() -> dict[str, Any]:
+    """An API token for the demo grid worker and grid codes it may report in."""
+    from zhengfa.org.models import Grid, User
+    from zhengfa.org.tokens import token_create
+
+    worker = User.objects.get(username="grid_worker")
+    grids = list(Grid.objects.for_user(worker).values_list("code", flat=True)[:20])
+    return {"token": token_create(user=worker, label="fault drill"), "grid_codes": grids}
+
+
+# --- invariants --------------------------------------------------------------------------
+
+
+def check_stored_once(log: ClientLog) -> list[str]:
+    """Every acknowledged key stored once, with the dispute the client was told about; each
+    drill report stored once (its key is in its description) and with its key's row."""
+    from django.db.models import Count
+
+    from zhengfa.disputes.models import Dispute
+    from zhengfa.web.models import IdempotentResponse
+
+    problems = [f"refused: {r}" for r in log.refused]
+    drill = Dispute.objects.filter(description__startswith=TAG)
+    twice = drill.values("description").annotate(n=Count("pk")).filter(n__gt=1)
+    problems += [f"stored {t['n']} times: {t['description']}" for t in twice]
+    keys = {d.pk: d.description.removeprefix(TAG).strip() for d in drill}
+    stored = {
+        row.key: json.loads(bytes(row.body))["id"]
+        for row in IdempotentResponse.objects.filter(key__in=[*keys.values(), *log.acknowledged])
+    }
+    for key, dispute_id in log.acknowledged.items():
+        if stored.get(key) != dispute_id:
+            problems.append(f"key {key}: acknowledged {dispute_id}, stored {stored.get(key)}")
+    for dispute_id, key in keys.items():
+        if stored.get(key) != dispute_id:
+            problems.append(f"dispute {dispute_id} stored without its answer (key {key})")
+    return problems
+
+
+def check_warnings(at: datetime) -> list[str]:
+    """After a complete sweep at ``at``: no clock still due, each reached threshold of each
+    running clock warned exactly once."""
+    from django.db.models import Count
+
+    from zhengfa.flow.models import Clock, Warning
+    from zhengfa.flow.thresholds import threshold_kind, thresholds_for
+
+    problems = []
+    doubled = (
+        Warning.objects.values("clock_id", "threshold_s").annotate(n=Count("id")).filter(n__gt=1)
+    )
+    problems += [f"clock {d['clock_id']} warned twice at -{d['threshold_s']}s" for d in doubled]
+    still_due = Clock.objects.filter(next_alert_at__lte=at).count()
+    if still_due:
+        problems.append(f"{still_due} clocks still due after the final sweep")
+    fired: dict[int, set[int]] = {}
+    for clock_id, threshold in Warning.objects.values_list("clock_id", "threshold_s"):
+        fired.setdefault(clock_id, set()).add(threshold)
+    for clock in Clock.objects.filter(next_alert_at__isnull=False).iterator():
+        reached = {
+            t
+            for t in thresholds_for(clock.rule, threshold_kind(clock))
+            if clock.due_at.timestamp() - t <= at.timestamp()
+        }
+        lost = reached - fired.get(clock.pk, set())
+        if lost:
+            problems.append(f"clock {clock.pk} lost its warnings at {sorted(lost)}")
+    return problems
+
+
+def check_audit(env: dict[str, str]) -> list[str]:
+    done = subprocess.run(  # noqa: S603 - our own argv
+        [sys.executable, "-m", "zhengfa.cli", "audit", "verify"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        return [
+            f"audit verify failed ({done.returncode}): {done.stdout[-500:]}{done.stderr[-500:]}"
+        ]
+    return []
+
+
+def sweep_process(env: dict[str, str], at: datetime) -> subprocess.Popen[bytes]:
+    """``sweep(at=…)`` in a process of its own (the sweeper as the worker runs it)."""
+    code = (
+        "import django; django.setup(); from datetime import datetime;"
+        "from zhengfa.flow.sweeper import sweep;"
+        f"print(sweep(at=datetime.fromisoformat({at.isoformat()!r}), batch=100))"
+    )
+    return subprocess.Popen(  # noqa: S603 - our own argv
+        [sys.executable, "-c", code], env=env, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+def sweep_to_completion(env: dict[str, str], at: datetime) -> list[str]:
+    """The last sweep, after the faults: it must finish, so that the warnings can be checked."""
+    final = sweep_process(env, at)
+    output, _ = final.communicate()
+    if final.returncode != 0:
+        return [f"the final sweep failed ({final.returncode}): {output[-800:]!r}"]
+    return []
