@@ -22,11 +22,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from zhengfa.disputes.models import Dispute, Outcome
-from zhengfa.flow.models import Matter
+from zhengfa.flow.models import Clock, Matter
 from zhengfa.hazards.models import Hazard
 from zhengfa.insight.responsibility.models import Indicator
 from zhengfa.org.models import Unit, UnitKind
@@ -36,6 +37,7 @@ from zhengfa.portal.models import Application
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
+OVERALL = "overall"  # the clock purpose of a whole matter's limit
 
 
 class Direction(StrEnum):
@@ -165,16 +167,26 @@ def _matters(area: Area) -> QuerySet[Matter]:
     return Matter.objects.filter(area.matters())
 
 
-def closed_within_limit(area: Area, period: Period) -> Measurement:
-    closed = _matters(area).filter(
-        due_at__isnull=False, closed_at__gte=period.start, closed_at__lt=period.end
+def _with_limit(area: Area) -> QuerySet[Matter]:
+    """Matters with their limit's due instant as ``limit_at``: the matter's own ``due_at``
+    while it runs; once closed, a matter may keep it only in its clocks, so the latest
+    ``overall`` clock's due instant (审限, the whole-matter limit) stands in."""
+    overall = Clock.objects.filter(matter=OuterRef("pk"), purpose=OVERALL).order_by("-pk")
+    return _matters(area).annotate(
+        limit_at=Coalesce(F("due_at"), Subquery(overall.values("due_at")[:1]))
     )
-    return rate(closed.filter(closed_at__lte=F("due_at")).count(), closed.count())
+
+
+def closed_within_limit(area: Area, period: Period) -> Measurement:
+    closed = _with_limit(area).filter(
+        limit_at__isnull=False, closed_at__gte=period.start, closed_at__lt=period.end
+    )
+    return rate(closed.filter(closed_at__lte=F("limit_at")).count(), closed.count())
 
 
 def overdue(area: Area, period: Period) -> Measurement:
-    fell_due = _matters(area).filter(due_at__gte=period.start, due_at__lt=period.end)
-    late = fell_due.filter(Q(closed_at__isnull=True) | Q(closed_at__gt=F("due_at")))
+    fell_due = _with_limit(area).filter(limit_at__gte=period.start, limit_at__lt=period.end)
+    late = fell_due.filter(Q(closed_at__isnull=True) | Q(closed_at__gt=F("limit_at")))
     return Measurement(late.count(), None, Decimal(late.count()))
 
 
@@ -236,7 +248,7 @@ CATALOGUE: dict[str, Spec] = {
             "年内办结且有期限的事项数 × 100 / "
             "closed within the limit = matters closed in the year at or before their due "
             "instant ÷ matters with a limit closed in the year × 100",
-            "flow_matter (closed_at, due_at), every kind of matter",
+            "flow_matter (closed_at, due_at; closed: flow_clock overall due_at), every kind",
             "审限制度: 民事诉讼法 art. 152, 刑事诉讼法 art. 208; matters' own legal limits",
             closed_within_limit,
         ),
@@ -249,7 +261,7 @@ CATALOGUE: dict[str, Spec] = {
             Decimal(20),
             "超期件数 = 期限届满于年内（截至计分日）且届满时未办结的事项数 / overdue = matters "
             "whose limit fell due in the year (up to the cut-off) and that were not closed by then",
-            "flow_matter (due_at, closed_at)",
+            "flow_matter (due_at, closed_at; closed: flow_clock overall due_at)",
             "超期移送、严重超审限追责 (mission.md §1)",
             overdue,
         ),
