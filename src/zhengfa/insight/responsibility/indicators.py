@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
@@ -167,7 +168,7 @@ def _matters(area: Area) -> QuerySet[Matter]:
     return Matter.objects.filter(area.matters())
 
 
-def _with_limit(area: Area) -> QuerySet[Matter]:
+def _with_limit(area: Area) -> Any:  # QuerySet[Matter] annotated with limit_at
     """Matters with their limit's due instant as ``limit_at``: the matter's own ``due_at``
     while it runs; once closed, a matter may keep it only in its clocks, so the latest
     ``overall`` clock's due instant (审限, the whole-matter limit) stands in."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -46,8 +46,13 @@ def all_scores(year: int) -> list[UnitScore]:
 
 
 def _ordered(rows: QuerySet[UnitScore]) -> list[UnitScore]:
+    """Ranked first; each row carries ``scored`` and ``indicators``: a total over few
+    indicators (a unit with little data) must be visible as such beside its rank."""
     rows = rows.filter(unit__is_responsible_unit=True).select_related("unit")
-    return list(rows.order_by("rank", "unit__code"))
+    counted = rows.annotate(
+        scored=Count("lines", filter=Q(lines__score__isnull=False)), indicators=Count("lines")
+    )
+    return list(counted.order_by("rank", "unit__code"))
 
 
 def years(user: Any) -> list[int]:
@@ -111,11 +116,21 @@ def scores_table(rows: list[UnitScore], year: int) -> Table:
         Column("unit_code", "单位编码", "Unit code"),
         Column("unit", "单位", "Unit"),
         Column("total", "总分", "Total score"),
+        Column("scored", "计分指标数", "Indicators scored"),
         Column("ranked_units", "参评单位数", "Units ranked"),
         Column("as_of", "数据截至", "Data as of"),
     )
     body = [
-        (r.rank, r.unit.code, r.unit.name, _number(r.total), r.ranked_units, r.as_of) for r in rows
+        (
+            r.rank,
+            r.unit.code,
+            r.unit.name,
+            _number(r.total),
+            f"{getattr(r, 'scored', 0)}/{getattr(r, 'indicators', 0)}",
+            r.ranked_units,
+            r.as_of,
+        )
+        for r in rows
     ]
     return Table.of(f"responsibility-{year}", columns, body, title=f"{year} {_('目标考评')}")
 
