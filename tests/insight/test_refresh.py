@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db.models import Sum
 
-from tests.insight.world import World, add_matter, build_world, change_matter
+from tests.insight.world import TODAY, World, add_matter, build_world, change_matter
 from tests.org.mini_city import MiniCity
 from zhengfa.insight import refresh as refresh_module
-from zhengfa.insight.models import DailyCount, MatterChange, MatterFact, OpenCount
+from zhengfa.insight.models import (
+    AreaCount,
+    DailyCount,
+    MatterChange,
+    MatterFact,
+    MonthlyCount,
+    OpenCount,
+)
 from zhengfa.insight.refresh import rebuild, refresh
 
 pytestmark = pytest.mark.django_db
 
 
 def snapshot() -> dict[str, Any]:
-    cells = ("region_code", "grid_id", "unit_id", "kind", "category")
-    daily = DailyCount.objects.values_list(*cells, "measure", "day", "n")
-    opened = OpenCount.objects.values_list(*cells, "due_on", "paused", "n")
-    facts = MatterFact.objects.values_list()
-    return {"daily": sorted(daily), "open": sorted(opened), "facts": sorted(facts)}
+    def rows(model: Any) -> list[Any]:
+        names = [f.name for f in model._meta.fields if f.name != "id"]
+        return sorted(model.objects.values_list(*names), key=repr)
+
+    tables = (DailyCount, MonthlyCount, AreaCount, OpenCount, MatterFact)
+    return {model.__name__: rows(model) for model in tables}
 
 
 def _churn(world: World, rounds: int) -> None:
@@ -47,8 +57,10 @@ def test_incremental_refresh_equals_full_rebuild(mini_city: MiniCity) -> None:
         assert MatterChange.objects.count() == 0
         rebuild()
         assert snapshot() == incremental
-    assert sum(row[-1] for row in incremental["open"]) > 0
-    assert len({row[5] for row in incremental["daily"]}) >= 8  # most measures present
+    assert sum(row[5] for row in incremental["OpenCount"]) > 0  # open matters
+    assert sum(row[7] for row in incremental["OpenCount"]) > 0  # overdue ones
+    assert len({row[5] for row in incremental["DailyCount"]}) >= 8  # most measures present
+    assert {row[5] for row in incremental["AreaCount"]} == {"d", "m"}
 
 
 def test_a_refresher_killed_mid_batch_resumes_to_the_same_tables(
@@ -60,9 +72,9 @@ def test_a_refresher_killed_mid_batch_resumes_to_the_same_tables(
     real_recount = refresh_module._recount
     calls = {"n": 0}
 
-    def dies_on_third_batch(partitions: Any) -> None:
+    def dies_on_third_batch(partitions: Any, today: Any) -> None:
         calls["n"] += 1
-        real_recount(partitions)
+        real_recount(partitions, today)
         if calls["n"] == 3:
             raise KeyboardInterrupt("killed")
 
@@ -85,7 +97,7 @@ def test_command_refresh_and_full_rebuild_agree(mini_city: MiniCity) -> None:
     incremental = snapshot()
     call_command("insight", "refresh", "--full")
     assert snapshot() == incremental
-    assert incremental["facts"]
+    assert incremental["MatterFact"]
 
 
 def test_the_sweeper_keeps_the_count_tables_current(mini_city: MiniCity) -> None:
@@ -103,3 +115,14 @@ def test_bad_batch_size_exits_2(mini_city: MiniCity) -> None:
     with pytest.raises(CommandError) as error:
         call_command("insight", "refresh", "--batch", "0")
     assert error.value.returncode == 2
+
+
+def test_when_the_day_turns_overdue_is_recounted(mini_city: MiniCity) -> None:
+    build_world(mini_city)
+    rebuild(today=TODAY)
+    before = OpenCount.objects.aggregate(n=Sum("overdue"))["n"]
+    refresh(today=TODAY + timedelta(days=20))
+    moved = snapshot()
+    assert OpenCount.objects.aggregate(n=Sum("overdue"))["n"] > before
+    rebuild(today=TODAY + timedelta(days=20))
+    assert snapshot() == moved

@@ -8,9 +8,11 @@ Three layers, all derived, all rebuildable from the source tables:
 - ``MatterFact``: one row per matter, the projection of it that the counts need (its
   cell, its dates, its domain outcomes). It tells the refresher which cells a matter
   used to count in before it changed.
-- ``DailyCount`` (events per cell and day: opened, closed, closed within the limit, …)
-  and ``OpenCount`` (open matters per cell by due date and paused flag, so "overdue now"
-  is a sum over due dates before today, with no rewrite as time passes).
+- ``DailyCount`` and ``MonthlyCount`` (events per cell and day or month: opened, closed,
+  closed within the limit, …), ``AreaCount`` (the same without the grid, by day and by
+  month, for dashboards over wide areas), and ``OpenCount`` (open, paused and overdue
+  matters per cell as of ``RefreshState.as_of``; when the legal day turns, the refresher
+  recounts the cells of the matters whose due date passed).
 
 A cell is (region code, grid, unit, kind, category); townships, counties and the city
 roll up by region-code prefix, the platform's scoping rule. See docs/insight.md.
@@ -71,7 +73,10 @@ class MatterFact(Cell):
             models.Index(
                 fields=["region_code", "grid_id", "unit_id", "kind", "category"],
                 name="insight_fact_cell",
-            )
+            ),
+            models.Index(
+                fields=["due_on"], name="insight_fact_open_due", condition=models.Q(is_open=True)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -101,19 +106,70 @@ class DailyCount(Cell):
         return f"{self.measure} {self.day}: {self.n}"
 
 
-class OpenCount(Cell):
-    """How many matters of a cell are open now, by due date and paused flag."""
+class MonthlyCount(Cell):
+    """``DailyCount`` summed over a month (``month`` is its first day), for long periods."""
 
-    due_on = models.DateField(null=True)
-    paused = models.BooleanField()
+    measure = models.CharField(max_length=24)
+    month = models.DateField()
     n = models.PositiveIntegerField()
+
+    scope: ClassVar[ScopeRule] = CELL_SCOPE
+    objects = ScopedQuerySet["MonthlyCount"].as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["measure", "month"], name="insight_monthly_read"),
+            models.Index(
+                fields=["region_code", "grid_id", "unit_id", "kind", "category"],
+                name="insight_monthly_cell",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.month}: {self.n}"
+
+
+class AreaCount(models.Model):
+    """``DailyCount`` without the grid: what dashboards over a township, a county or the
+    city read, so a year of figures is a few thousand month rows, not a row per grid-day."""
+
+    region_code = models.CharField(max_length=12)
+    unit_id = models.BigIntegerField()
+    kind = models.CharField(max_length=48)
+    category = models.CharField(max_length=48)
+    measure = models.CharField(max_length=24)
+    span = models.CharField(max_length=1, choices=[("d", "day"), ("m", "month")])
+    start = models.DateField()  # the day, or the first day of the month
+    n = models.PositiveIntegerField()
+
+    scope: ClassVar[ScopeRule] = CELL_SCOPE
+    objects = ScopedQuerySet["AreaCount"].as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["measure", "span", "start"], name="insight_area_read"),
+            models.Index(
+                fields=["region_code", "unit_id", "kind", "category"], name="insight_area_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.span}{self.start}: {self.n}"
+
+
+class OpenCount(Cell):
+    """Matters of a cell open now: all, paused, and overdue (open, not paused, due date
+    before ``RefreshState.as_of``, the legal day the counts were last brought to)."""
+
+    n = models.PositiveIntegerField()
+    paused = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
 
     scope: ClassVar[ScopeRule] = CELL_SCOPE
     objects = ScopedQuerySet["OpenCount"].as_manager()
 
     class Meta:
         indexes = [
-            models.Index(fields=["region_code", "due_on"], name="insight_open_read"),
             models.Index(
                 fields=["region_code", "grid_id", "unit_id", "kind", "category"],
                 name="insight_open_cell",
@@ -121,4 +177,15 @@ class OpenCount(Cell):
         ]
 
     def __str__(self) -> str:
-        return f"open {self.due_on}: {self.n}"
+        return f"open {self.n}, overdue {self.overdue}"
+
+
+class RefreshState(models.Model):
+    """The legal day "overdue" was counted for; when the day turns, the refresher recounts
+    the cells of the open matters whose due date passed in between."""
+
+    key = models.CharField(max_length=16, primary_key=True, default="counts")
+    as_of = models.DateField()
+
+    def __str__(self) -> str:
+        return f"counts as of {self.as_of}"

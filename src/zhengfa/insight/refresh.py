@@ -15,20 +15,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import reduce
 from operator import or_
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection, models, transaction
-from django.db.models import BooleanField, Case, CharField, Count, F, Q, Value, When
-from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models import BooleanField, Case, CharField, Count, DateField, F, Q, Value, When
+from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
+from django.utils import timezone
 
 from zhengfa.flow.models import Matter, MatterStatus
 from zhengfa.insight.measures import DAILY_MEASURES
-from zhengfa.insight.models import DailyCount, MatterChange, MatterFact, OpenCount
+from zhengfa.insight.models import (
+    AreaCount,
+    DailyCount,
+    MatterChange,
+    MatterFact,
+    MonthlyCount,
+    OpenCount,
+    RefreshState,
+)
 
 LEGAL_ZONE = ZoneInfo("Asia/Shanghai")  # legal dates are Beijing dates
 CELL = ("region_code", "grid_id", "unit_id", "kind", "category")
+AREA = ("region_code", "unit_id", "kind", "category")
 Partition = tuple[str, int | None, int, str, str]
 Progress = Callable[[int], object]
 ADVISORY_LOCK = 0x7A66_1E5  # one refresher at a time (PostgreSQL)
@@ -126,39 +138,54 @@ def _insert_select(model: type[models.Model], columns: Iterable[str], source: ob
         cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)  # noqa: S608 (names are ours)
 
 
-def _daily_source(facts: models.QuerySet[MatterFact], measure: str) -> models.QuerySet[MatterFact]:
+def _event_source(
+    facts: models.QuerySet[MatterFact], measure: str, keys: tuple[str, ...], month: bool
+) -> models.QuerySet[MatterFact]:
+    """Events of one measure grouped by ``keys`` and the day (or its month); area rows
+    (``keys`` without the grid) also name their span."""
     spec = DAILY_MEASURES[measure]
+    when = TruncMonth(spec.day, output_field=DateField()) if month else F(spec.day)
+    constants = {"c_measure": Value(measure, output_field=CharField())}
+    if keys == AREA:
+        constants["c_span"] = Value("m" if month else "d", output_field=CharField())
     return (
         facts.filter(spec.condition)
         .order_by()
-        .annotate(
-            **{f"c_{name}": F(name) for name in CELL},
-            c_measure=Value(measure, output_field=CharField()),
-            c_day=F(spec.day),
-        )
-        .values(*(f"c_{name}" for name in CELL), "c_measure", "c_day")
+        .annotate(**{f"c_{name}": F(name) for name in keys}, **constants, c_when=when)
+        .values(*(f"c_{name}" for name in keys), *constants, "c_when")
         .annotate(c_n=Count("*"))
     )
 
 
-def _open_source(facts: models.QuerySet[MatterFact]) -> models.QuerySet[MatterFact]:
+def _open_source(facts: models.QuerySet[MatterFact], today: date) -> models.QuerySet[MatterFact]:
+    overdue = Q(paused=False, due_on__lt=today)
     return (
         facts.filter(is_open=True)
         .order_by()
+        .annotate(**{f"c_{name}": F(name) for name in CELL})
+        .values(*(f"c_{name}" for name in CELL))
         .annotate(
-            **{f"c_{name}": F(name) for name in CELL},
-            c_due_on=F("due_on"),
-            c_paused=F("paused"),
+            c_n=Count("*"),
+            c_paused=Count("matter_id", filter=Q(paused=True)),
+            c_overdue=Count("matter_id", filter=overdue),
         )
-        .values(*(f"c_{name}" for name in CELL), "c_due_on", "c_paused")
-        .annotate(c_n=Count("*"))
     )
 
 
-def _count_cells(facts: models.QuerySet[MatterFact]) -> None:
+def _count_cells(facts: models.QuerySet[MatterFact], today: date) -> None:
     for measure in DAILY_MEASURES:
-        _insert_select(DailyCount, (*CELL, "measure", "day", "n"), _daily_source(facts, measure))
-    _insert_select(OpenCount, (*CELL, "due_on", "paused", "n"), _open_source(facts))
+        for model, month in ((DailyCount, False), (MonthlyCount, True)):
+            when = "month" if month else "day"
+            source = _event_source(facts, measure, CELL, month)
+            _insert_select(model, (*CELL, "measure", when, "n"), source)
+    _insert_select(OpenCount, (*CELL, "n", "paused", "overdue"), _open_source(facts, today))
+
+
+def _count_areas(facts: models.QuerySet[MatterFact]) -> None:
+    for measure in DAILY_MEASURES:
+        for month in (False, True):
+            columns = (*AREA, "measure", "span", "start", "n")
+            _insert_select(AreaCount, columns, _event_source(facts, measure, AREA, month))
 
 
 def _lock() -> None:
@@ -167,13 +194,14 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
 
 
-def _partition_filter(partitions: set[Partition]) -> Q:
-    def one(key: Partition) -> Q:
-        region_code, grid_id, unit_id, kind, category = key
-        grid = Q(grid_id__isnull=True) if grid_id is None else Q(grid_id=grid_id)
-        return grid & Q(region_code=region_code, unit_id=unit_id, kind=kind, category=category)
+def _key_filter(keys: set[tuple[Any, ...]], names: tuple[str, ...]) -> Q:
+    def one(key: tuple[Any, ...]) -> Q:
+        q = Q()
+        for name, value in zip(names, key, strict=True):
+            q &= Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
+        return q
 
-    return reduce(or_, (one(key) for key in partitions))
+    return reduce(or_, (one(key) for key in keys))
 
 
 def _partitions_of(matter_ids: set[int]) -> set[Partition]:
@@ -181,7 +209,7 @@ def _partitions_of(matter_ids: set[int]) -> set[Partition]:
     return set(rows)
 
 
-def refresh_batch(*, limit: int = 500) -> RefreshResult:
+def refresh_batch(*, limit: int = 500, today: date | None = None) -> RefreshResult:
     """Apply up to ``limit`` queued changes; one transaction."""
     with transaction.atomic():
         _lock()
@@ -191,33 +219,63 @@ def refresh_batch(*, limit: int = 500) -> RefreshResult:
         matter_ids = {matter_id for _, matter_id in changes}
         touched = _partitions_of(matter_ids)
         MatterFact.objects.filter(matter_id__in=matter_ids).delete()
-        _insert_select(
-            MatterFact, FACT_COLUMNS, fact_source(Matter.objects.filter(pk__in=matter_ids))
-        )
+        source = fact_source(Matter.objects.filter(pk__in=matter_ids))
+        _insert_select(MatterFact, FACT_COLUMNS, source)
         touched |= _partitions_of(matter_ids)
-        _recount(touched)
+        _recount(touched, today or _as_of())
         MatterChange.objects.filter(id__in=[change_id for change_id, _ in changes]).delete()
         return RefreshResult(len(changes), len(matter_ids), len(touched))
 
 
-def _recount(partitions: set[Partition]) -> None:
+def _recount(partitions: set[Partition], today: date) -> None:
     if not partitions:
         return
-    where = _partition_filter(partitions)
-    DailyCount.objects.filter(where).delete()
-    OpenCount.objects.filter(where).delete()
-    _count_cells(MatterFact.objects.filter(where))
+    where = _key_filter(set(partitions), CELL)
+    for model in (DailyCount, MonthlyCount, OpenCount):
+        model.objects.filter(where).delete()
+    _count_cells(MatterFact.objects.filter(where), today)
+    areas = {(region, unit, kind, category) for region, _, unit, kind, category in partitions}
+    area_where = _key_filter(set(areas), AREA)
+    AreaCount.objects.filter(area_where).delete()
+    _count_areas(MatterFact.objects.filter(area_where))
+
+
+def _as_of() -> date:
+    state = RefreshState.objects.filter(key="counts").values_list("as_of", flat=True).first()
+    return state or timezone.localdate()
+
+
+def advance_day(today: date) -> int:
+    """Queue the open matters whose due date passed since the counts' day; move the day."""
+    with transaction.atomic():
+        _lock()
+        state = RefreshState.objects.select_for_update().filter(key="counts").first()
+        if state is None or state.as_of == today:
+            RefreshState.objects.update_or_create(key="counts", defaults={"as_of": today})
+            return 0
+        low, high = sorted((state.as_of, today))
+        crossed = MatterFact.objects.filter(is_open=True, due_on__gte=low, due_on__lt=high)
+        queued = crossed.count()
+        _insert_select(MatterChange, ("matter_id",), crossed.values("matter_id"))
+        state.as_of = today
+        state.save(update_fields=["as_of"])
+        return queued
 
 
 def pending() -> int:
     return MatterChange.objects.count()
 
 
-def refresh(*, limit: int = 500, progress: Progress | None = None) -> RefreshResult:
-    """Drain the change queue batch by batch (each batch commits on its own)."""
+def refresh(
+    *, limit: int = 500, progress: Progress | None = None, today: date | None = None
+) -> RefreshResult:
+    """Count "overdue" for ``today`` (default: the legal date now) and drain the change
+    queue batch by batch (each batch commits on its own)."""
+    today = today or timezone.localdate()
+    advance_day(today)
     changes = matters = cells = 0
     while True:
-        done = refresh_batch(limit=limit)
+        done = refresh_batch(limit=limit, today=today)
         changes, matters, cells = changes + done.changes, matters + done.matters, cells + done.cells
         if progress is not None:
             progress(done.changes)
@@ -228,18 +286,21 @@ def refresh(*, limit: int = 500, progress: Progress | None = None) -> RefreshRes
 REBUILD_STEPS = 4
 
 
-def rebuild(*, progress: Progress | None = None) -> RefreshResult:
+def rebuild(*, progress: Progress | None = None, today: date | None = None) -> RefreshResult:
     """Empty the count tables and fill them from every matter, in one transaction."""
     step = progress or (lambda _n: None)
+    today = today or timezone.localdate()
     with transaction.atomic():
         _lock()
         last = MatterChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        for model in (DailyCount, OpenCount, MatterFact):
+        for model in (DailyCount, MonthlyCount, AreaCount, OpenCount, MatterFact):
             model.objects.all().delete()
         step(1)
         _insert_select(MatterFact, FACT_COLUMNS, fact_source(Matter.objects.all()))
         step(1)
-        _count_cells(MatterFact.objects.all())
+        _count_cells(MatterFact.objects.all(), today)
+        _count_areas(MatterFact.objects.all())
+        RefreshState.objects.update_or_create(key="counts", defaults={"as_of": today})
         step(1)
         MatterChange.objects.filter(id__lte=last).delete()
         step(1)
