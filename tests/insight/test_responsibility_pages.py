@@ -211,9 +211,13 @@ def test_rescoring_from_the_page(scored: list[Unit], mini_city: MiniCity) -> Non
     judge = client_for(mini_city.users[Role.JUDGE])
     assert judge.post("/insight/responsibility/score/", {"year": YEAR}).status_code == 403
     assert not UnitScore.objects.exists()
-    answer = client_for(city_commission()).post("/insight/responsibility/score/", {"year": YEAR})
+    commission = client_for(city_commission())
+    answer = commission.post("/insight/responsibility/score/", {"year": YEAR})
     assert answer.status_code == 302
     assert UnitScore.objects.filter(year=YEAR).count() == len(scored)
+    future = commission.post("/insight/responsibility/score/", {"year": 2099}, follow=True)
+    assert "has not begun" in future.content.decode()
+    assert not UnitScore.objects.filter(year=2099).exists()
 
 
 def test_a_bad_year_is_shown_with_the_value_kept(scored: list[Unit]) -> None:

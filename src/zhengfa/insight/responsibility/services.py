@@ -176,6 +176,8 @@ def scores_compute(
 ) -> list[UnitScore]:
     """Score every responsible unit with targets for ``year`` from the data up to
     ``as_of``, rank them, and replace the year's stored scores (one transaction)."""
+    if as_of.year < year:
+        raise ValidationError({"year": f"{year}: 尚未开始 / has not begun on {as_of}"})
     period = Period.of(year, as_of)
     units = list(
         Unit.objects.filter(responsibility_targets__year=year, is_responsible_unit=True)

@@ -136,7 +136,11 @@ def score(request: HttpRequest) -> HttpResponse:
     year, error = _year(request.POST.get("year"), legal_day().year)
     if error:
         messages.error(request, error)
-    else:
+        return redirect(reverse("insight:responsibility"))
+    try:
         stored = scores_compute(year=year, as_of=legal_day(), actor=request.user)
+    except ValidationError as refused:
+        messages.error(request, "; ".join(refused.messages))
+    else:
         messages.success(request, _("已计分 %(n)s 个单位 Scored %(n)s units") % {"n": len(stored)})
     return redirect(f"{reverse('insight:responsibility')}?year={year}")
