@@ -125,6 +125,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("ZHENGFA_MEDIA_ROOT") or VAR_DIR / "media")
+STORAGES = {  # uploads: a write that fills the disk leaves no partial file (zhengfa.web.storage)
+    "default": {"BACKEND": "zhengfa.web.storage.CleanFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "zhengfa@localhost"
