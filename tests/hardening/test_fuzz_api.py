@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,9 @@ from typing import Any
 import pytest
 import schemathesis
 from django.conf import settings as django_settings
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
@@ -139,8 +142,14 @@ def _assert_clean(tally: Tally) -> None:
 
 
 @pytest.fixture
-def wsgi_app() -> Any:
-    return get_wsgi_application()
+def wsgi_app() -> Iterator[Any]:
+    """The WSGI app, called without Django's per-request connection clean-up, as the test
+    Client does: it would close the test's connection mid-transaction on PostgreSQL."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 # Every caller is fuzzed in the PostgreSQL pass; the SQLite pass keeps it to the public, the
