@@ -92,3 +92,11 @@ def test_the_report_shows_lines_with_their_computation(
     assert body["unit_code"] == units[0].code and len(body["lines"]) == 7
     overdue = next(line for line in body["lines"] if line["indicator"] == "overdue")
     assert overdue["actual"] == "0.00" and overdue["computation"].startswith("达标 met")
+
+
+def test_a_year_out_of_range_is_named(units: list[Unit], commission: Client) -> None:
+    base = "/api/v1/insight/responsibility"
+    for path in (f"{base}/scores?year=99999999999", f"{base}/units/{units[0].code}/1"):
+        answer = commission.get(path)
+        assert answer.status_code == 422, path
+        assert "year" in fields(answer)

@@ -67,6 +67,8 @@ def test_a_county_official_sees_only_that_countys_units(
     assert official.get(report_url(b_commission, "?format=xlsx")).status_code == 404
     missing = official.get(f"/insight/responsibility/230499-ZFW/{YEAR}/")
     assert missing.status_code == 404
+    huge = official.get(f"/insight/responsibility/{a_commission.code}/99999999999999999999/")
+    assert huge.status_code == 404
 
 
 def test_the_city_commission_sees_all_and_a_judge_only_the_court(

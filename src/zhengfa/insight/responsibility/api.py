@@ -11,17 +11,28 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from zhengfa.flow.common import legal_day
+from zhengfa.flow.common import invalid, legal_day
 from zhengfa.insight.responsibility import selectors
 from zhengfa.insight.responsibility.indicators import CATALOGUE, Spec
 from zhengfa.insight.responsibility.models import Target, UnitScore
-from zhengfa.insight.responsibility.services import TargetInput, target_set
+from zhengfa.insight.responsibility.services import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    TargetInput,
+    target_set,
+)
 
 router = Router(tags=["insight"])
 
 
 def _who(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
+
+
+def _year(year: int) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise invalid("year", f"{year}: accepted: a year {FIRST_YEAR}–{LAST_YEAR}")
+    return year
 
 
 class IndicatorOut(Schema):
@@ -131,13 +142,13 @@ def indicators(request: HttpRequest) -> list[IndicatorOut]:
 
 @router.get("/scores", response=list[ScoreOut])
 def scores(request: HttpRequest, year: int | None = None) -> list[ScoreOut]:
-    chosen = year if year is not None else legal_day().year
+    chosen = _year(year) if year is not None else legal_day().year
     return [ScoreOut.of(score) for score in selectors.scores(_who(request), chosen)]
 
 
 @router.get("/units/{unit_code}/{year}", response=ReportOut)
 def report(request: HttpRequest, unit_code: str, year: int) -> ReportOut:
-    review = selectors.review_report(_who(request), unit_code, year)
+    review = selectors.review_report(_who(request), unit_code, _year(year))
     return ReportOut(
         unit_code=review.unit.code,
         unit_name=review.unit.name,
@@ -165,6 +176,7 @@ def report(request: HttpRequest, unit_code: str, year: int) -> ReportOut:
 def set_target(request: HttpRequest, unit_code: str, year: int, payload: TargetIn) -> TargetOut:
     actor = _who(request)
     selectors.responsible_unit(actor, unit_code)  # out of scope: the same 404 as missing
+    _year(year)
     data = TargetInput(
         unit=unit_code,
         year=year,

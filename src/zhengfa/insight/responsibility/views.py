@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -69,9 +69,15 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _review(request: HttpRequest, code: str, year: int) -> selectors.ReviewReport:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404("No such year.")
+    return selectors.review_report(request.user, code, year)
+
+
 @login_required
 def report(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    review = selectors.review_report(request.user, code, year)
+    review = _review(request, code, year)
     if request.GET.get("format") == "pdf":
         body = review_report_pdf(review, get_language() or "zh-hans")
         return file_response(body, PDF_TYPE, f"responsibility-{code}-{year}.pdf")
@@ -97,7 +103,7 @@ def _render_report(
 @login_required
 @require_POST
 def target(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    review = selectors.review_report(request.user, code, year)
+    review = _review(request, code, year)
     if not may_set_targets(request.user, review.unit):
         raise PermissionDenied
     form = TargetForm(request.POST)
