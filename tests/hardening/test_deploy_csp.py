@@ -103,7 +103,18 @@ def test_every_post_form_on_every_reachable_page_carries_csrf(world: World) -> N
     assert total > 5  # the walk really met forms (sign-out, portal intake, …)
 
 
-MAIN_PAGES = ["/", "/map/", "/flow/", "/portal/", "/disputes/", "/courts/", "/api/v1/docs"]
+MAIN_PAGES = [
+    "/",
+    "/map/",
+    "/flow/",
+    "/portal/",
+    "/disputes/",
+    "/courts/",
+    "/hazards/",
+    "/hazards/map/",
+    "/insight/map/",
+    "/api/v1/docs",
+]
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
