@@ -199,9 +199,19 @@ def check_stored_once(log: ClientLog) -> list[str]:
     return problems
 
 
-def check_warnings(at: datetime) -> list[str]:
+def last_clock_id() -> int:
+    from django.db.models import Max
+
+    from zhengfa.flow.models import Clock
+
+    return int(Clock.objects.aggregate(last=Max("pk"))["last"] or 0)
+
+
+def check_warnings(at: datetime, up_to_clock: int) -> list[str]:
     """After a complete sweep at ``at``: no clock still due, each reached threshold of each
-    running clock warned exactly once."""
+    running clock warned exactly once. Only clocks that existed when the final sweep began
+    (``up_to_clock``): the sweep's own escalations open new clocks, dated from the real
+    today, which a sweep at a future instant finds due at once."""
     from django.db.models import Count
 
     from zhengfa.flow.models import Clock, Warning
@@ -212,13 +222,14 @@ def check_warnings(at: datetime) -> list[str]:
         Warning.objects.values("clock_id", "threshold_s").annotate(n=Count("id")).filter(n__gt=1)
     )
     problems += [f"clock {d['clock_id']} warned twice at -{d['threshold_s']}s" for d in doubled]
-    still_due = Clock.objects.filter(next_alert_at__lte=at).count()
+    clocks = Clock.objects.filter(pk__lte=up_to_clock)
+    still_due = clocks.filter(next_alert_at__lte=at).count()
     if still_due:
         problems.append(f"{still_due} clocks still due after the final sweep")
     fired: dict[int, set[int]] = {}
     for clock_id, threshold in Warning.objects.values_list("clock_id", "threshold_s"):
         fired.setdefault(clock_id, set()).add(threshold)
-    for clock in Clock.objects.filter(next_alert_at__isnull=False).iterator():
+    for clock in clocks.filter(next_alert_at__isnull=False).iterator():
         reached = {
             t
             for t in thresholds_for(clock.rule, threshold_kind(clock))

@@ -32,6 +32,7 @@ from common import (  # noqa: E402 - the folder is put on the path first
     check_warnings,
     client_threads,
     intake_fixture,
+    last_clock_id,
     server_env,
     setup_django,
     sweep_process,
@@ -88,9 +89,12 @@ def main() -> int:
         server.start()
     for thread in threads:
         thread.join()
+    up_to_clock = last_clock_id()
     swept = sweep_to_completion(env, sweep_at)
     server.stop()
-    problems = swept or check_stored_once(log) + check_warnings(sweep_at) + check_audit(env)
+    problems = swept or check_stored_once(log) + check_warnings(
+        sweep_at, up_to_clock
+    ) + check_audit(env)
     print(
         f"acknowledged {len(log.acknowledged)} reports, {log.retries} resends, "
         f"{args.kills} server kills, {sweeps_killed} sweeps killed mid-run"

@@ -36,6 +36,7 @@ from common import (  # noqa: E402 - the folder is put on the path first
     check_warnings,
     client_threads,
     intake_fixture,
+    last_clock_id,
     server_env,
     setup_django,
     sweep_process,
@@ -142,9 +143,12 @@ def drill(args: argparse.Namespace) -> int:
         thread.join()
     sweeper.wait()
     alive = server.process is not None and server.process.poll() is None
+    up_to_clock = last_clock_id()
     swept = sweep_to_completion(env, sweep_at)
     server.stop()
-    problems = swept or check_stored_once(log) + check_warnings(sweep_at) + check_audit(env)
+    problems = swept or check_stored_once(log) + check_warnings(
+        sweep_at, up_to_clock
+    ) + check_audit(env)
     if not alive:
         problems.append("the server (gunicorn or its worker) died with the database restart")
     print(f"acknowledged {len(log.acknowledged)} reports, {log.retries} resends")
