@@ -3,24 +3,23 @@ and the figures of a weekly report.
 
 The series are the matters opened (every domain's ``flow.Matter``) per ISO week, read from
 the pre-aggregated count table (``insight.DailyCount``, measure ``opened``, legal dates in
-Asia/Shanghai) with one aggregate query grouped by kind × region × grid × week, then
-rolled up in Python to grid, township (9-digit region code) and county (6). The report's
-open and overdue figures come from the same tables (``insight.aggregates``), scoped to
+Asia/Shanghai), grouped in the database by cell × ISO week and rolled up to grids,
+townships (9-digit region-code prefix) and counties (6). The report's open and overdue
+figures come from the same tables (``insight.aggregates``), scoped to
 the subscriber.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
+import numpy.typing as npt
 from django.db.models import QuerySet, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import ExtractIsoYear, ExtractWeek
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,7 +30,6 @@ from zhengfa.insight.models import DailyCount
 from zhengfa.insight.weeks import format_week, week_grid
 from zhengfa.org.models import REGION_CODE_LENGTH, Grid, Region, RegionLevel
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 TOWNSHIP_DIGITS = REGION_CODE_LENGTH[RegionLevel.TOWNSHIP]
 COUNTY_DIGITS = REGION_CODE_LENGTH[RegionLevel.COUNTY]
 
@@ -54,63 +52,84 @@ class SeriesKey:
         return cls(level, code, category)
 
 
-def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
-
-
 def weekly_series(*, first: date, last: date) -> WeeklyCounts:
     """Counts of every category × grid/township/county for the weeks ``first``…``last``
-    (Mondays), zero where nothing was opened, from the first week with any matter on;
-    one aggregate query."""
+    (Mondays), zero where nothing was opened, from the first week with any matter on.
+
+    One aggregate query grouped by grid × region × kind × ISO week in the database; the
+    roll-up to grid, township and county series is vectorised, so a city's 2-3 million
+    cells cost seconds in Python, not minutes."""
     weeks = tuple(week_grid(first, last))
-    cells: dict[tuple[str, int], int] = defaultdict(int)
-    rows = list(_week_cells(first, last))
-    grid_codes = _grid_codes({row["grid_id"] for row in rows if row["grid_id"]})
-    for row in rows:
-        column = (_monday(row["week"]) - first).days // 7
-        for key in _keys_of(row, grid_codes.get(row["grid_id"])):
-            cells[(key.name, column)] += row["n"]
-    names = tuple(sorted({name for name, _ in cells}))
-    index = {name: i for i, name in enumerate(names)}
-    counts = np.zeros((len(names), len(weeks)), dtype=np.int64)
-    for (name, column), n in cells.items():
-        counts[index[name], column] = n
+    stamps = np.array([_stamp(monday) for monday in weeks], dtype=np.int64)
+    rows = _by_week(first, last)
+    if not rows:
+        return WeeklyCounts(series=(), weeks=weeks, counts=np.zeros((0, len(weeks)), np.int64))
+    grid_ids, regions, kinds, years, iso_weeks, totals = zip(*rows, strict=True)
+    stamp = np.asarray(years, dtype=np.int64) * 100 + np.asarray(iso_weeks, dtype=np.int64)
+    columns = np.searchsorted(stamps, stamp)
+    n = np.asarray(totals, dtype=np.int64)
+    grids, grid_counts = _accumulate(zip(grid_ids, kinds, strict=True), columns, n, len(weeks))
+    codes = _grid_codes({grid for grid, _ in grids})
+    names = [f"{AreaLevel.GRID}:{codes[grid]}:{kind}" for grid, kind in grids]
+    parts = [grid_counts]
+    for level, digits in ((AreaLevel.TOWNSHIP, TOWNSHIP_DIGITS), (AreaLevel.COUNTY, COUNTY_DIGITS)):
+        keys = (
+            (r[:digits] if len(r) >= digits else None, k)
+            for r, k in zip(regions, kinds, strict=True)
+        )
+        areas, counts = _accumulate(keys, columns, n, len(weeks))
+        names += [f"{level}:{area}:{kind}" for area, kind in areas]
+        parts.append(counts)
+    order = np.argsort(np.array(names, dtype=object), kind="stable")
+    counts = np.vstack(parts)[order]
     # Weeks before the first recorded matter are before the platform, not weeks of zero.
-    start = min((column for _, column in cells), default=len(weeks) - 1)
-    return WeeklyCounts(series=names, weeks=weeks[start:], counts=counts[:, start:])
-
-
-def _week_cells(first: date, last: date) -> Iterable[Mapping[str, Any]]:
-    opened = DailyCount.objects.filter(
-        measure="opened", day__gte=first, day__lte=last + timedelta(days=6)
+    start = int(np.flatnonzero(counts.any(axis=0))[0])
+    return WeeklyCounts(
+        series=tuple(names[i] for i in order), weeks=weeks[start:], counts=counts[:, start:]
     )
-    return (
-        opened.annotate(week=TruncWeek("day"))
-        .values("kind", "region_code", "grid_id", "week")
-        .annotate(n=Sum("n"))
+
+
+def _stamp(monday: date) -> int:
+    year, week, _ = monday.isocalendar()
+    return year * 100 + week
+
+
+def _by_week(first: date, last: date) -> list[tuple[int | None, str, str, int, int, int]]:
+    """(grid, region code, kind, ISO year, ISO week, opened) per cell and week, from the
+    count table, grouped in SQL."""
+    grouped = (
+        DailyCount.objects.filter(
+            measure="opened", day__gte=first, day__lte=last + timedelta(days=6)
+        )
+        .annotate(iso_year=ExtractIsoYear("day"), iso_week=ExtractWeek("day"))
+        .values_list("grid_id", "region_code", "kind", "iso_year", "iso_week")
+        .annotate(total=Sum("n"))
         .order_by()
     )
+    return list(grouped)  # type: ignore[arg-type]
+
+
+def _accumulate(
+    keys: Iterable[tuple[Any, str]],
+    columns: npt.NDArray[np.int64],
+    totals: npt.NDArray[np.int64],
+    width: int,
+) -> tuple[list[tuple[Any, str]], npt.NDArray[np.int64]]:
+    """Sum the cells into one row per distinct key; a key whose area is None is skipped."""
+    index: dict[tuple[Any, str], int] = {}
+    series = np.fromiter(
+        (-1 if key[0] is None else index.setdefault(key, len(index)) for key in keys),
+        dtype=np.int64,
+        count=len(columns),
+    )
+    kept = series >= 0
+    counts = np.zeros((len(index), width), dtype=np.int64)
+    np.add.at(counts, (series[kept], columns[kept]), totals[kept])
+    return list(index), counts
 
 
 def _grid_codes(ids: set[int]) -> dict[int, str]:
     return dict(Grid.objects.filter(pk__in=ids).values_list("pk", "code"))
-
-
-def _monday(value: date | datetime) -> date:
-    day = value.astimezone(SHANGHAI).date() if isinstance(value, datetime) else value
-    return day - timedelta(days=day.weekday())
-
-
-def _keys_of(row: Mapping[str, Any], grid_code: str | None) -> list[SeriesKey]:
-    kind, region = row["kind"], row["region_code"] or ""
-    keys = []
-    if grid_code:
-        keys.append(SeriesKey(AreaLevel.GRID, grid_code, kind))
-    if len(region) >= TOWNSHIP_DIGITS:
-        keys.append(SeriesKey(AreaLevel.TOWNSHIP, region[:TOWNSHIP_DIGITS], kind))
-    if len(region) >= COUNTY_DIGITS:
-        keys.append(SeriesKey(AreaLevel.COUNTY, region[:COUNTY_DIGITS], kind))
-    return keys
 
 
 @dataclass(frozen=True)
