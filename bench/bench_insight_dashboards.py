@@ -374,7 +374,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     figures: dict[str, Any] = {"database": connection.vendor, "matters": args.matters}
     if Matter.objects.count() != args.matters:
         figures["generate [s]"] = _timed(lambda: build_and_generate(args))
-    figures["rebuild (full) [s]"] = _timed(lambda: rebuild(today=TODAY))
+    if not args.no_rebuild or not MatterFact.objects.exists():
+        figures["rebuild (full) [s]"] = _timed(lambda: rebuild(today=TODAY))
     viewers = {u.username: u for u in User.objects.filter(username__startswith="b-")}
     named = _viewers_by_name(viewers)
     figures["facts"] = MatterFact.objects.count()
@@ -408,6 +409,9 @@ def main() -> None:
     parser.add_argument("--grids", type=int, default=3380)
     parser.add_argument("--repeat", type=int, default=9, help="reads per median")
     parser.add_argument("--keep", action="store_true", help="keep the database for a rerun")
+    parser.add_argument(
+        "--no-rebuild", action="store_true", help="with --keep: reuse the kept count tables"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     old_name = connection.creation.create_test_db(

@@ -36,6 +36,7 @@ from zhengfa.insight.models import (
     MonthlyCount,
     OpenCount,
     RefreshState,
+    ScratchFact,
 )
 
 LEGAL_ZONE = ZoneInfo("Asia/Shanghai")  # legal dates are Beijing dates
@@ -139,7 +140,7 @@ def _insert_select(model: type[models.Model], columns: Iterable[str], source: ob
 
 
 def _event_source(
-    facts: models.QuerySet[MatterFact], measure: str, keys: tuple[str, ...], month: bool
+    facts: models.QuerySet[Any], measure: str, keys: tuple[str, ...], month: bool
 ) -> models.QuerySet[MatterFact]:
     """Events of one measure grouped by ``keys`` and the day (or its month); area rows
     (``keys`` without the grid) also name their span."""
@@ -157,7 +158,7 @@ def _event_source(
     )
 
 
-def _open_source(facts: models.QuerySet[MatterFact], today: date) -> models.QuerySet[MatterFact]:
+def _open_source(facts: models.QuerySet[Any], today: date) -> models.QuerySet[MatterFact]:
     overdue = Q(paused=False, due_on__lt=today)
     return (
         facts.filter(is_open=True)
@@ -172,7 +173,7 @@ def _open_source(facts: models.QuerySet[MatterFact], today: date) -> models.Quer
     )
 
 
-def _count_cells(facts: models.QuerySet[MatterFact], today: date) -> None:
+def _count_cells(facts: models.QuerySet[Any], today: date) -> None:
     for measure in DAILY_MEASURES:
         for model, month in ((DailyCount, False), (MonthlyCount, True)):
             when = "month" if month else "day"
@@ -181,7 +182,7 @@ def _count_cells(facts: models.QuerySet[MatterFact], today: date) -> None:
     _insert_select(OpenCount, (*CELL, "n", "paused", "overdue"), _open_source(facts, today))
 
 
-def _count_areas(facts: models.QuerySet[MatterFact]) -> None:
+def _count_areas(facts: models.QuerySet[Any]) -> None:
     for measure in DAILY_MEASURES:
         for month in (False, True):
             columns = (*AREA, "measure", "span", "start", "n")
@@ -233,11 +234,19 @@ def _recount(partitions: set[Partition], today: date) -> None:
     where = _key_filter(set(partitions), CELL)
     for model in (DailyCount, MonthlyCount, OpenCount):
         model.objects.filter(where).delete()
-    _count_cells(MatterFact.objects.filter(where), today)
+    _count_cells(_scratch(MatterFact.objects.filter(where)), today)
     areas = {(region, unit, kind, category) for region, _, unit, kind, category in partitions}
     area_where = _key_filter(set(areas), AREA)
     AreaCount.objects.filter(area_where).delete()
-    _count_areas(MatterFact.objects.filter(area_where))
+    _count_areas(_scratch(MatterFact.objects.filter(area_where)))
+
+
+def _scratch(facts: models.QuerySet[MatterFact]) -> models.QuerySet[Any]:
+    """Copy these facts into the scratch table (emptied first) and return it."""
+    ScratchFact.objects.all().delete()
+    columns = [field.name for field in MatterFact._meta.concrete_fields]
+    _insert_select(ScratchFact, columns, facts.order_by().values_list(*columns))
+    return ScratchFact.objects.all()
 
 
 def _as_of() -> date:
