@@ -96,6 +96,8 @@ def make_cluster() -> None:
     subprocess.run(  # noqa: S603
         [_bin("pg_restore"), "-j", "2", "--no-owner", "-d", DRILL_DB, dump], check=True
     )
+    migrate = [sys.executable, "-m", "zhengfa.cli", "migrate", "-v0"]  # the code may be newer
+    subprocess.run(migrate, env=server_env(DRILL_DB), check=True)  # noqa: S603
 
 
 def main() -> int:

@@ -86,7 +86,11 @@ TEMPLATES = [
 def _database() -> dict[str, object]:
     url = env_str("DATABASE_URL")
     if url:
-        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        # Health checks: a connection kept across requests that died with a database
+        # restart is replaced at the next request instead of failing it (bench/faults).
+        config: dict[str, object] = dict(
+            dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        )
         return config
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 
 from zhengfa.audit.checkpoints import checkpoint_write
 from zhengfa.flow import ladder
@@ -242,6 +242,10 @@ class Escalation:
             Matter.objects.filter(pk__in=matter_ids).update(escalated_to_id=superior_id)
 
 
+DATABASE_GONE = (OperationalError, InterfaceError)
+RECONNECT_SECONDS = 2.0
+
+
 class Worker:
     """The loop behind ``zhengfa worker``: sweep, deliver notices, sign the audit chains'
     heads every ``checkpoint_every`` seconds, re-encrypt personal data in batches while a
@@ -262,15 +266,29 @@ class Worker:
     def run(self, *, once: bool = False) -> SweepResult:
         total = SweepResult()
         while not self.stopping.is_set():
-            total.add(sweep(batch=self.batch))
-            while deliver_pending() and not self.stopping.is_set():
-                pass
-            self._checkpoint_if_due()
-            pii_rotate_background(budget=self.interval / 3, batch_size=self.batch)
+            try:
+                self._round(total)
+            except DATABASE_GONE:
+                if once:
+                    raise
+                # The database restarted or the network dropped: what the round did not
+                # commit is rolled back and found again by the next round. Exiting instead
+                # would make `zhengfa serve` stop the web server too (bench/faults).
+                log.warning("worker: database unavailable, retrying", exc_info=True)
+                connection.close()
+                self.stopping.wait(min(self.interval, RECONNECT_SECONDS))
+                continue
             if once:
                 break
             self.stopping.wait(self.interval)
         return total
+
+    def _round(self, total: SweepResult) -> None:
+        total.add(sweep(batch=self.batch))
+        while deliver_pending() and not self.stopping.is_set():
+            pass
+        self._checkpoint_if_due()
+        pii_rotate_background(budget=self.interval / 3, batch_size=self.batch)
 
     def _checkpoint_if_due(self) -> None:
         # A signed checkpoint of every shard head bounds what an attacker could rewrite
