@@ -131,8 +131,9 @@ class Reader:
         )
 
     def weekly(self, title: str, measure: str, kind: Kinds = None) -> Trend:
-        start = self.today - timedelta(weeks=TREND_WEEKS - 1, days=self.today.weekday())
-        days = aggregates.measure_by_day(self.user, measure, kind, start, self.today)
+        end = min(self.period.until, self.today)  # the weeks up to the period's end
+        start = end - timedelta(weeks=TREND_WEEKS - 1, days=end.weekday())
+        days = aggregates.measure_by_day(self.user, measure, kind, start, end)
         weeks = [format_week(start + timedelta(weeks=n)) for n in range(TREND_WEEKS)]
         totals = dict.fromkeys(weeks, 0)
         for day, n in days.items():
