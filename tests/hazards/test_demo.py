@@ -4,14 +4,19 @@ their seasons, and today's hazards found through the services on live clocks."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
+import pytest
 import time_machine
 
 from tests.hazards.conftest import SH, seed_themes_and_limits
 from tests.org.mini_city import MiniCity
-from zhengfa.flow.models import Clock
+from zhengfa.flow.clocks import replay
+from zhengfa.flow.models import Clock, Warning
+from zhengfa.flow.thresholds import OVERDUE
+from zhengfa.hazards import demo
 from zhengfa.hazards.demo import build_demo_hazards
+from zhengfa.hazards.flows import RECTIFY_CLOCK
 from zhengfa.hazards.models import Campaign, Hazard, Verification
 from zhengfa.org.models import Grid
 
@@ -45,10 +50,47 @@ def test_three_years_of_seasonal_campaigns_and_hazards(mini_city: MiniCity) -> N
     verified = Verification.objects.filter(hazard__is_demo=True).select_related("rectification")
     assert verified.count() > 0
     assert all(v.by_id != v.rectification.by_id for v in verified)  # never the rectifier
-    assert len(open_now) == 1 and open_now[0].campaign.theme.code == "fire"  # winter now
-    live = Clock.objects.get(matter=open_now[0].matter)
+    found_today = [h for h in open_now if h.inspection_id is not None]
+    assert len(found_today) == 1 and found_today[0].campaign.theme.code == "fire"  # winter now
+    live = Clock.objects.get(matter=found_today[0].matter)
     assert live.state == "running"
     assert not Clock.objects.filter(matter__status="closed").exists()
+    assert all(Clock.objects.filter(matter=h.matter, state="running").exists() for h in open_now)
+
+
+def test_the_history_ends_with_an_open_tail_some_of_it_overdue(
+    mini_city: MiniCity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every township late on every tail hazard: hazards found more than a week ago are
+    still rectifying past their legal deadline, and the sweeper has recorded it."""
+    monkeypatch.setattr(demo, "LATE_SHARES", ((1.0,), (1.0,)))
+    seed_themes_and_limits()
+    Grid.objects.update(is_demo=True)
+    at = datetime(2026, 12, 10, 10, tzinfo=SH)
+    with time_machine.travel(at, tick=False):
+        build_demo_hazards(2304, _Quiet())
+    tail = Hazard.objects.filter(matter__status="open", inspection=None).select_related("matter")
+    assert tail and all(h.found_at >= at - timedelta(days=demo.TAIL_DAYS + 1) for h in tail)
+    overdue = [h for h in tail if h.matter.due_on < date(2026, 12, 10)]
+    assert overdue  # a general hazard has at most seven days
+    for hazard in tail:
+        clock = Clock.objects.get(matter=hazard.matter, purpose=RECTIFY_CLOCK)
+        assert clock.started_at == hazard.found_at and clock.due_on == hazard.matter.due_on
+        assert clock.due_on == replay(clock, clock.events.all()).due_on  # the legal clock's
+    recorded = Warning.objects.filter(clock__matter__in=[h.matter for h in overdue])
+    assert recorded.filter(threshold_s=OVERDUE).count() == len(overdue)  # the sweeper's
+
+
+def test_the_open_tail_is_seeded_and_mostly_on_time(mini_city: MiniCity) -> None:
+    seed_themes_and_limits()
+    Grid.objects.update(is_demo=True)
+    at = datetime(2026, 12, 10, 10, tzinfo=SH)
+    with time_machine.travel(at, tick=False):
+        build_demo_hazards(2304, _Quiet())
+    tail = Hazard.objects.filter(matter__status="open", inspection=None)
+    late = tail.filter(matter__due_on__lt=date(2026, 12, 10)).count()
+    recent = Hazard.objects.filter(found_at__gte=at - timedelta(days=demo.TAIL_DAYS)).count()
+    assert late < recent / 3  # a few late, not the whole tail
 
 
 def test_without_themes_the_demo_builds_no_campaign_and_does_not_fail(mini_city: MiniCity) -> None:

@@ -9,9 +9,15 @@ small grids) find more fire and campus hazards, rural villages more traffic haza
 Rates are synthetic.
 
 History is written in bulk and closed (matters, hazards): a closed matter has no running
-clock, so nothing is computed that the legal clock would compute differently. The hazards
-open today are found through the services — an inspection in the demo township — so every
-live clock is the legal clock's (a major one is due by 23:59 today).
+clock, so nothing is computed that the legal clock would compute differently. The history
+ends with an open tail, as a real city's does: a hazard of the last ``TAIL_DAYS`` whose
+rectification would end after now is still rectifying, and a few percent of them are
+simply late (more in some townships than others, ``LATE_SHARES``). Their rectification
+clocks are started by the flow engine's ``clock_start`` at the instant they were found, so
+their due dates are the legal clock's, and the sweeper runs once at the end of the build
+to record the warnings and overdue accountability it would have recorded on the way.
+The hazards open today are found through the services — an inspection in the demo
+township — so every live clock is the legal clock's (a major one is due by 23:59 today).
 """
 
 from __future__ import annotations
@@ -25,9 +31,19 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from zhengfa.audit.services import audit_record
-from zhengfa.flow.common import legal_day
-from zhengfa.flow.models import Matter, MatterStatus
-from zhengfa.hazards.flows import CLOSED, HAZARD_KIND
+from zhengfa.flow.common import legal_day, now
+from zhengfa.flow.models import (
+    Holding,
+    Matter,
+    MatterEvent,
+    MatterEventKind,
+    MatterStatus,
+    Participant,
+)
+from zhengfa.flow.services.clockops import clock_start
+from zhengfa.flow.sweeper import sweep_batch
+from zhengfa.hazards.flows import CLOSED, HAZARD_KIND, RECTIFY_CLOCK, RECTIFYING
+from zhengfa.hazards.limits import rectification_deadline
 from zhengfa.hazards.models import (
     Campaign,
     CampaignTheme,
@@ -49,6 +65,10 @@ SEVERITIES = ("general", "serious", "major")
 SEVERITY_P = (0.70, 0.22, 0.08)
 # Days to rectify, by severity: a major hazard the same day.
 TOOK_DAYS = {"general": (1, 7), "serious": (1, 3), "major": (0, 0)}
+TAIL_DAYS = 42  # the open tail: hazards found in the last six weeks may still be open
+# Share of a township's tail hazards left unrectified past their deadline, and how often
+# a township has that share: most are diligent, a few fall behind.
+LATE_SHARES = ((0.0, 0.01, 0.04, 0.12, 0.3), (0.35, 0.3, 0.2, 0.1, 0.05))
 
 
 @dataclass(frozen=True)
@@ -90,6 +110,7 @@ class County:
     urban: set[int]  # ids of grids of urban communities (many small grids)
     owners: dict[int, User | None]  # unit id -> the centre operator owning its hazards
     points: dict[int, tuple[float, float]]  # grid id -> a point inside it
+    late: dict[str, float]  # township code -> share of its tail hazards left late
 
 
 def inside(grid: Grid) -> tuple[float, float]:
@@ -101,7 +122,7 @@ def inside(grid: Grid) -> tuple[float, float]:
 def build_demo_hazards(seed: int, progress: Any) -> dict[str, int]:
     """The demo history; returns the counts for the demo build's summary."""
     rng = np.random.default_rng([seed, 7])
-    counties = _counties()
+    counties = _counties(np.random.default_rng([seed, 7, 1]))
     if not counties:
         return {}
     themes = {t.code: t for t in CampaignTheme.objects.all()}
@@ -116,10 +137,17 @@ def build_demo_hazards(seed: int, progress: Any) -> dict[str, int]:
             campaigns += 1
             progress.advance()
     opened = _open_now(rng, counties, themes, today)
+    swept = _sweep_once()
     audit_record(
         actor=None,
         action="hazards.demo_build",
-        new={"seed": seed, "campaigns": campaigns, "hazards": hazards, "open": opened},
+        new={
+            "seed": seed,
+            "campaigns": campaigns,
+            "hazards": hazards,
+            "open": opened,
+            "swept_clocks": swept,
+        },
     )
     return {"campaigns": campaigns, "hazards": hazards + opened}
 
@@ -145,7 +173,24 @@ def _day(year: int, month: int, day: int) -> date:
     return date(year, month, day)
 
 
-def _counties() -> list[County]:
+def _sweep_once() -> int:
+    """What the sweeper would have recorded on the open tail's clocks by now (warnings,
+    overdue accountability), batch after batch; returns the clocks it acted on."""
+    moment, swept = now(), 0
+    while True:
+        done = sweep_batch(at=moment)
+        swept += done.clocks
+        if done.clocks == 0:
+            return swept
+
+
+def _late_shares(rng: np.random.Generator, townships: list[Unit]) -> dict[str, float]:
+    shares, weights = LATE_SHARES
+    drawn = rng.choice(shares, p=weights, size=len(townships))
+    return {u.region_id: float(share) for u, share in zip(townships, drawn, strict=True)}
+
+
+def _counties(rng: np.random.Generator) -> list[County]:
     grids: dict[str, list[Grid]] = defaultdict(list)
     for grid in Grid.objects.filter(is_demo=True):
         grids[grid.region_id[:6]].append(grid)
@@ -172,6 +217,7 @@ def _counties() -> list[County]:
                 urban,
                 owners,
                 points,
+                _late_shares(rng, townships),
             )
         )
     return counties
@@ -216,6 +262,7 @@ def _history(
     )
     matters: list[Matter] = []
     plans: list[tuple[Grid, str]] = []
+    today = legal_day()
     day = campaign.starts_on
     while day <= last:
         counts = rng.poisson(base * season.weights.get(day.month, 1.0))
@@ -224,7 +271,10 @@ def _history(
         for index, severity in zip(found, severities, strict=True):
             grid = county.grids[int(index)]
             unit = townships.get(grid.region_id[:9], county.centre)
-            matters.append(_closed_matter(rng, campaign, grid, unit, county, day, str(severity)))
+            tail = (today - day).days < TAIL_DAYS
+            matters.append(
+                _history_matter(rng, campaign, grid, unit, county, day, str(severity), tail)
+            )
             plans.append((grid, str(severity)))
         day += timedelta(days=1)
     created = Matter.objects.bulk_create(matters, batch_size=1000)
@@ -247,7 +297,39 @@ def _history(
         batch_size=1000,
     )
     _rectified(hazards)
+    _still_open([h for h in hazards if h.matter.status == MatterStatus.OPEN])
     return len(created)
+
+
+def _still_open(hazards: list[Hazard]) -> None:
+    """The open tail: who holds and takes part in each matter, as ``matter_open`` records,
+    and the rectification clock from the instant the hazard was found."""
+    matters = [h.matter for h in hazards]
+    MatterEvent.objects.bulk_create(
+        MatterEvent(matter=m, kind=MatterEventKind.OPENED, at=m.opened_at, to_stage=m.stage)
+        for m in matters
+    )
+    Holding.objects.bulk_create(
+        Holding(matter=m, holder_id=m.owner_id, since=m.opened_at)
+        for m in matters
+        if m.owner_id is not None
+    )
+    Participant.objects.bulk_create(
+        Participant(matter=h.matter, user_id=h.found_by_id)
+        for h in hazards
+        if h.found_by_id is not None
+    )
+    for hazard in hazards:
+        deadline = rectification_deadline(hazard.severity, hazard.found_at)
+        clock_start(
+            actor=None,
+            matter=hazard.matter,
+            purpose=RECTIFY_CLOCK,
+            label=deadline.label,
+            period=deadline.period,
+            at=hazard.found_at,
+            legal_basis=deadline.legal_basis,
+        )
 
 
 def _rectified(hazards: list[Hazard]) -> None:
@@ -271,7 +353,7 @@ def _pair(hazard: Hazard) -> tuple[Rectification, Verification] | None:
     return done, Verification(hazard=hazard, by_id=owner, at=closed, passed=True)
 
 
-def _closed_matter(
+def _history_matter(
     rng: np.random.Generator,
     campaign: Campaign,
     grid: Grid,
@@ -279,10 +361,27 @@ def _closed_matter(
     county: County,
     day: date,
     severity: str,
+    tail: bool,
 ) -> Matter:
+    """Closed once rectified — unless, in the tail, rectification ends after now or the
+    township let it run late (then it is still rectifying)."""
     found = datetime.combine(day, time(int(rng.integers(8, 17)), int(rng.integers(60))), tzinfo=SH)
     low, high = TOOK_DAYS[severity]
     took = timedelta(days=int(rng.integers(low, high + 1)), hours=int(rng.integers(1, 6)))
+    if tail:
+        late = rng.random() < county.late.get(grid.region_id[:9], 0.0)
+        if late or found + took > now():
+            return Matter(
+                kind=HAZARD_KIND,
+                title=f"{campaign.theme.name}: 演示隐患 {grid.code}",
+                region_id=grid.region_id,
+                grid=grid,
+                unit=unit,
+                owner=county.owners.get(unit.pk),
+                stage=RECTIFYING,
+                status=MatterStatus.OPEN,
+                opened_at=found,
+            )
     return Matter(
         kind=HAZARD_KIND,
         title=f"{campaign.theme.name}: 演示隐患 {grid.code}",
@@ -293,7 +392,7 @@ def _closed_matter(
         stage=CLOSED,
         status=MatterStatus.CLOSED,
         opened_at=found,
-        closed_at=min(found + took, datetime.now(tz=SH)),
+        closed_at=found + took,
     )
 
 
