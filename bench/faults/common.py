@@ -21,7 +21,7 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,7 @@ def wait_healthy(url: str, seconds: float = 90.0) -> None:
 @dataclass
 class ClientLog:
     acknowledged: dict[str, int] = field(default_factory=dict)  # key -> dispute id
+    approvals: dict[str, int] = field(default_factory=dict)  # key -> approval id
     retries: int = 0
     refused: list[str] = field(default_factory=list)  # 4xx: a bug in the drill itself
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -168,6 +169,106 @@ def intake_fixture() -> dict[str, Any]:
     worker = User.objects.get(username="grid_worker")
     grids = list(Grid.objects.for_user(worker).values_list("code", flat=True)[:20])
     return {"token": token_create(user=worker, label="fault drill"), "grid_codes": grids}
+
+
+def approval_fixture(count: int = 40) -> dict[str, Any]:
+    """An API token for the demo judge and running clocks of the judge's matters with no
+    open request on them: each gets one extension request (审限延长申请) in the drill."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from zhengfa.flow.models import Approval, Clock, Matter
+    from zhengfa.org.models import User
+    from zhengfa.org.tokens import token_create
+
+    judge = User.objects.get(username="judge")
+    clocks = (
+        Clock.objects.filter(
+            matter__in=Matter.objects.for_user(judge, "change").values("pk"),
+            state="running",
+            due_at__gt=timezone.now() + timedelta(days=3),
+        )
+        .exclude(purpose="approval")
+        .exclude(Q(approvals__isnull=False) | Q(decides__isnull=False))
+        .exclude(pk__in=Approval.objects.values("decision_clock"))
+        .values_list("pk", flat=True)[:count]
+    )
+    return {"token": token_create(user=judge, label="fault drill"), "clocks": list(clocks)}
+
+
+def _post_until_acknowledged(
+    url: str, body: bytes, token: str, log: ClientLog, give_up: float
+) -> tuple[str, dict[str, Any] | None]:
+    """POST with a fresh key, resent with the same key until a 2xx; (key, answer or None).
+    A refusal (4xx) of a resend is logged as a problem: the first answer was lost and the
+    key should have replayed it."""
+    key = uuid.uuid4().hex
+    headers = {"Content-Type": "application/json", "Authorization": f"Token {token}",
+               "Idempotency-Key": key}  # fmt: skip
+    resent = False
+    while time.monotonic() < give_up:
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+                return key, json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            if error.code < 500:
+                if resent:
+                    with log.lock:
+                        log.refused.append(f"resend {error.code} {error.read()[:200]!r}")
+                return key, None
+        except (OSError, ValueError):
+            pass  # refused, reset, timed out: not acknowledged, send again
+        resent = True
+        with log.lock:
+            log.retries += 1
+        time.sleep(0.3)
+    return key, None
+
+
+def approval_thread(
+    base_url: str, fixture: dict[str, Any], log: ClientLog, until: float
+) -> threading.Thread:
+    """A judge filing one extension request per clock of the fixture, one after another."""
+
+    def run() -> None:
+        for clock_id in fixture["clocks"]:
+            if time.monotonic() >= until:
+                return
+            body = json.dumps({"kind": "extend", "reason_code": "special_circumstances",
+                               "detail": f"{TAG} 延长审限", "days": 30}).encode()  # fmt: skip
+            url = f"{base_url}/api/v1/flow/clocks/{clock_id}/approvals"
+            key, answer = _post_until_acknowledged(url, body, fixture["token"], log, until + 120)
+            if answer is not None:
+                with log.lock:
+                    log.approvals[key] = answer["id"]
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def check_approvals_once(log: ClientLog) -> list[str]:
+    """Each acknowledged extension request stored once, as the answer the judge got."""
+    from django.db.models import Count
+
+    from zhengfa.flow.models import Approval
+    from zhengfa.web.models import IdempotentResponse
+
+    drill = Approval.objects.filter(detail__startswith=TAG)
+    twice = drill.values("clock_id").annotate(n=Count("pk")).filter(n__gt=1)
+    problems = [f"clock {t['clock_id']}: {t['n']} drill requests" for t in twice]
+    stored = {
+        row.key: json.loads(bytes(row.body))["id"]
+        for row in IdempotentResponse.objects.filter(key__in=list(log.approvals))
+    }
+    ids = set(drill.values_list("pk", flat=True))
+    for key, approval_id in log.approvals.items():
+        if stored.get(key) != approval_id or approval_id not in ids:
+            problems.append(
+                f"approval key {key}: acknowledged {approval_id}, stored {stored.get(key)}"
+            )
+    return problems
 
 
 # --- invariants --------------------------------------------------------------------------

@@ -3,12 +3,13 @@
     python bench/faults/kill9.py [--seconds 40] [--kills 3] [--clients 4]
 
 On the ``DATABASE_URL`` database (default ``zf_load`` on 127.0.0.1:5432, with the demo city):
-``zhengfa serve`` (gunicorn workers + the flow worker) takes dispute reports from retrying
-clients (each with an ``Idempotency-Key``) while a sweep runs 5 days past the furthest
+``zhengfa serve`` (gunicorn workers + the flow worker) takes dispute reports and a judge's
+extension requests (审限延长, an approval) from retrying clients (each with an
+``Idempotency-Key``) while a sweep runs 5 days past the furthest
 instant swept before, so it has clocks to warn. ``--kills`` times, the whole
 server's process group and the sweep get SIGKILL together; both are started again. At
 the end a last sweep at the same instant runs to completion and the invariants are
-checked: every acknowledged report stored exactly once with the answer the client got;
+checked: every acknowledged report and request stored exactly once with the answer the client got;
 no clock lost a warning or got two; ``zhengfa audit verify`` passes. Exit 1 otherwise.
 Writes to the database: use a throw-away one.
 """
@@ -27,6 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (  # noqa: E402 - the folder is put on the path first
     ClientLog,
     Server,
+    approval_fixture,
+    approval_thread,
+    check_approvals_once,
     check_audit,
     check_stored_once,
     check_warnings,
@@ -65,6 +69,7 @@ def main() -> int:
     from django.utils import timezone
 
     fixture = intake_fixture()
+    approvals = approval_fixture()
     sweep_at = _next_sweep_instant(timezone.now())
     env = server_env(args.database_url)
     server = Server(args.database_url, PORT)
@@ -74,6 +79,7 @@ def main() -> int:
     threads = client_threads(
         server.url, fixture["token"], fixture["grid_codes"], log, until, args.clients
     )
+    threads.append(approval_thread(server.url, approvals, log, until))
     sweeps_killed = 0
     for kill in range(args.kills):
         time.sleep(max(args.seconds / args.kills - 3.0, 0.0))
@@ -92,11 +98,12 @@ def main() -> int:
     up_to_clock = last_clock_id()
     swept = sweep_to_completion(env, sweep_at)
     server.stop()
-    problems = swept or check_stored_once(log) + check_warnings(
+    problems = swept or check_stored_once(log) + check_approvals_once(log) + check_warnings(
         sweep_at, up_to_clock
     ) + check_audit(env)
     print(
-        f"acknowledged {len(log.acknowledged)} reports, {log.retries} resends, "
+        f"acknowledged {len(log.acknowledged)} reports and {len(log.approvals)} extension "
+        f"requests, {log.retries} resends, "
         f"{args.kills} server kills, {sweeps_killed} sweeps killed mid-run"
     )
     for problem in problems:
