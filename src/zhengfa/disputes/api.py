@@ -18,7 +18,12 @@ from zhengfa.api import ObjectId
 from zhengfa.disputes import selectors
 from zhengfa.disputes.models import Confirmation, Dispute, Petition
 from zhengfa.disputes.services import analysis, outcome, petitions, routing
-from zhengfa.disputes.services.intake import PartyInput, PhotoInput, dispute_report
+from zhengfa.disputes.services.intake import (
+    OrganisationInput,
+    PartyInput,
+    PhotoInput,
+    dispute_report,
+)
 from zhengfa.flow.common import invalid, now
 from zhengfa.flow.selectors import urgency
 
@@ -57,6 +62,12 @@ class PartyIn(Schema):
     address: str = ""
 
 
+class OrganisationIn(Schema):
+    name: str
+    credit_code: str = ""  # 统一社会信用代码 (GB 32100-2015), checked when given
+    side: str = "respondent"
+
+
 class ReportIn(Schema):
     category: str
     severity: str
@@ -67,6 +78,7 @@ class ReportIn(Schema):
     lat: float | None = None
     amount: Decimal | None = None
     parties: list[PartyIn] = []
+    organisations: list[OrganisationIn] = []
     photos: list[FileIn] = []
 
 
@@ -94,6 +106,12 @@ class PartyOut(Schema):
     phone: str  # masked
 
 
+class OrganisationOut(Schema):
+    side: str
+    name: str
+    credit_code: str
+
+
 class DisputeOut(Schema):
     id: int
     title: str
@@ -119,6 +137,7 @@ class DisputeDetailOut(DisputeOut):
     decisions: list[DecisionOut]
     hops: list[HopOut]
     parties: list[PartyOut]
+    organisations: list[OrganisationOut]
     photos: int
     confirmation: str | None
 
@@ -172,6 +191,10 @@ def _detail(dispute: Dispute) -> DisputeDetailOut:
             PartyOut(side=p.side, name=p.person.name_masked, phone=p.person.phone_masked)
             for p in dispute.parties.select_related("person")
         ],
+        organisations=[
+            OrganisationOut(side=o.side, name=o.name, credit_code=o.credit_code)
+            for o in dispute.organisations.all()
+        ],
         photos=dispute.photos.count(),
         confirmation=confirmation.status if confirmation else None,
     )
@@ -202,6 +225,7 @@ def report(request: HttpRequest, payload: ReportIn) -> Status[DisputeDetailOut]:
         lat=payload.lat,
         amount=payload.amount,
         parties=[PartyInput(**p.model_dump()) for p in payload.parties],
+        organisations=[OrganisationInput(**o.model_dump()) for o in payload.organisations],
         photos=[p for p in photos if p is not None],
     )
     return Status(201, _detail(dispute))

@@ -10,6 +10,10 @@ History is closed and written in bulk (matters, disputes, routing decisions, hop
 visits, analyses with their answered tasks) — a closed matter has no running clock, so
 nothing is computed that the legal clock would compute differently. The disputes still
 open are reported now, through the services, so every live clock is the legal clock's.
+
+Most labour disputes name the employer as an organisation party (``DisputeOrganisation``),
+drawn from a few recurring employers per county (a construction subcontractor owing wages
+shows up again and again), with valid unified social credit codes (GB 32100-2015).
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from zhengfa.audit.services import audit_record
+from zhengfa.disputes.credit_code import CHARSET, check_character
 from zhengfa.disputes.defaults import defaults_ensure
 from zhengfa.disputes.flows import DISPUTE_KIND
 from zhengfa.disputes.models import (
     DEPARTMENT_UNITS,
     Dispute,
     DisputeCategory,
+    DisputeOrganisation,
     HopReason,
     JointAnalysis,
     LevelHop,
@@ -69,6 +75,16 @@ URBAN = {"consumer": 1.6, "land_property": 0.6, "economic_financial": 1.3}
 RURAL = {"consumer": 0.5, "land_property": 1.7, "labour": 0.8}
 SEVERITIES = ("general", "serious", "major")
 SEVERITY_P = (0.82, 0.15, 0.03)
+EMPLOYER_SHARE = 0.7  # labour disputes naming their employer
+EMPLOYERS = (
+    "建筑劳务有限公司",
+    "物业服务有限公司",
+    "餐饮管理有限公司",
+    "服装制造有限公司",
+    "物流有限公司",
+)
+# How often each of a county's employers is the one (a few recur much more than others).
+EMPLOYER_P = (0.4, 0.25, 0.15, 0.12, 0.08)
 
 
 @dataclass
@@ -268,9 +284,37 @@ def _write_details(
                 )
             )
     Dispute.objects.bulk_create(disputes, batch_size=1000)
+    DisputeOrganisation.objects.bulk_create(_employers(rng, disputes), batch_size=1000)
     RoutingDecision.objects.bulk_create(decisions, batch_size=1000)
     LevelHop.objects.bulk_create(hops, batch_size=1000)
     ReturnVisit.objects.bulk_create(visits, batch_size=1000)
+
+
+def _employers(rng: np.random.Generator, disputes: list[Dispute]) -> list[DisputeOrganisation]:
+    labour = [d for d in disputes if d.category.code == "labour"]
+    named = rng.random(len(labour)) < EMPLOYER_SHARE
+    picks = rng.choice(len(EMPLOYERS), p=EMPLOYER_P, size=len(labour))
+    return [
+        DisputeOrganisation(
+            dispute=dispute,
+            name=employer_name(dispute.matter.region_id[:6], int(pick)),
+            credit_code=employer_code(dispute.matter.region_id[:6], int(pick)),
+            side="respondent",
+        )
+        for dispute, pick, name in zip(labour, picks, named, strict=True)
+        if name
+    ]
+
+
+def employer_name(county: str, index: int) -> str:
+    return f"演示{county}{'ABCDE'[index]}{EMPLOYERS[index]}"
+
+
+def employer_code(county: str, index: int) -> str:
+    """A valid code for the demo employer: 9 (市场监管) 1 (enterprise), the county, an
+    organisation code of its own, the check character."""
+    body = f"91{county}DM{index:06d}{CHARSET[int(county) % 31]}"
+    return body + check_character(body)
 
 
 def _write_analyses(rng: np.random.Generator, months: list[date]) -> int:

@@ -54,6 +54,14 @@ class ReportForm(forms.Form):
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
+    # One optional organisation party (an employer in a wage dispute); the service checks
+    # the credit code (GB 32100-2015) and its message lands on the field.
+    organisation_name = forms.CharField(
+        label=_("单位当事人名称 Organisation party"), required=False, max_length=128
+    )
+    organisation_credit_code = forms.CharField(
+        label=_("统一社会信用代码 Unified social credit code"), required=False, max_length=40
+    )
 
     def __init__(self, *args: Any, grids: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
@@ -89,6 +97,8 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         if field.startswith("parties["):
             index = field[len("parties[") : field.index("]")]
             name = f"party{index}_name"
+        elif field.startswith("organisations[0]."):
+            name = "organisation_" + field.rsplit(".", 1)[1]
         target = name if name in form.fields else None
         for message in messages:
             form.add_error(target, f"{field}: {message}" if target is None and field else message)

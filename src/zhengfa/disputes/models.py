@@ -305,6 +305,25 @@ class DisputeParty(models.Model):
         return f"{self.person} ({self.side})"
 
 
+class DisputeOrganisation(models.Model):
+    """An organisation party (an employer in a wage dispute, a company, a shop): its name and
+    unified social credit code (统一社会信用代码, GB 32100-2015), blank when not known.
+    Organisations are not personal data; insight links them across disputes and court cases
+    by a keyed pseudonym of the name (``insight.confluence``)."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="organisations")
+    name = models.CharField(_("单位名称 organisation"), max_length=128)
+    credit_code = models.CharField(_("统一社会信用代码 credit code"), max_length=18, blank=True)
+    side = models.CharField(_("地位 side"), max_length=16, choices=PartySide.choices)
+
+    class Meta:
+        verbose_name = _("单位当事人 organisation party")
+        verbose_name_plural = _("单位当事人 organisation parties")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.side})"
+
+
 class DisputePhoto(models.Model):
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(upload_to="disputes/photos/%Y/%m/")

@@ -25,7 +25,12 @@ from zhengfa.disputes.forms import (
 )
 from zhengfa.disputes.models import Channel, Confirmation, Dispute
 from zhengfa.disputes.services import outcome, routing
-from zhengfa.disputes.services.intake import PartyInput, PhotoInput, dispute_report
+from zhengfa.disputes.services.intake import (
+    OrganisationInput,
+    PartyInput,
+    PhotoInput,
+    dispute_report,
+)
 from zhengfa.flow.common import now
 from zhengfa.flow.machine import get_kind
 from zhengfa.flow.selectors import clocks_of, timeline, urgency
@@ -72,6 +77,9 @@ def _submit_report(request: HttpRequest, data: dict[str, Any]) -> Dispute:
         if data.get(f"party{n}_name")
     ]
     photos = [PhotoInput(str(f.name), f.read()) for f in request.FILES.getlist("photos")]
+    name, code = data["organisation_name"], data["organisation_credit_code"]
+    # A code without a name is sent on, so the service's "name required" reaches the form.
+    organisations = [OrganisationInput(name=name, credit_code=code)] if name or code else []
     return dispute_report(
         actor=request.user,
         channel=CHANNEL_OF_ROLE.get(str(getattr(request.user, "role", "")), Channel.DESK),
@@ -83,6 +91,7 @@ def _submit_report(request: HttpRequest, data: dict[str, Any]) -> Dispute:
         lon=data["lon"],
         lat=data["lat"],
         parties=parties,
+        organisations=organisations,
         photos=photos,
     )
 
