@@ -63,17 +63,24 @@ class SweepResult:
 AFTER_SWEEP: list[Callable[[datetime], object]] = []
 
 
-def sweep(*, at: datetime | None = None, batch: int = 500) -> SweepResult:
-    """Sweep until no due clock is left (at ``at``, default now)."""
+def sweep(*, at: datetime | None = None, batch: int = 500, after: bool = True) -> SweepResult:
+    """Sweep until no due clock is left (at ``at``, default now), then run the domains'
+    steps (``after=False`` leaves them to the caller, as the benchmark does to time them
+    apart)."""
     total = SweepResult()
     while True:
         done = sweep_batch(at=at or now(), batch=batch)
         total.add(done)
         if done.clocks < batch:
             break
-    for step in AFTER_SWEEP:
-        step(at or now())
+    if after:
+        run_after_sweep(at or now())
     return total
+
+
+def run_after_sweep(at: datetime) -> None:
+    for step in AFTER_SWEEP:
+        step(at)
 
 
 def sweep_batch(*, at: datetime, batch: int = 500) -> SweepResult:
