@@ -333,7 +333,8 @@ def sweeping(court: Unit, judge: User, n: int) -> dict[str, float]:
     start = time.perf_counter()
     result = sweep(at=now, batch=1000, after=False)
     swept = time.perf_counter() - start
-    after_sweep: dict[str, float] = {}  # the domains' steps, each timed (dispute escalation, insight counts)
+    # The domains' steps (dispute escalation, insight counts), each timed.
+    after_sweep: dict[str, float] = {}
     for step in AFTER_SWEEP:
         start = time.perf_counter()
         step(now)
