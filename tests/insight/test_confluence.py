@@ -10,8 +10,11 @@ import time_machine
 from django.core.cache import cache
 from django.test import Client
 
-from tests.org.mini_city import COUNTY_A, MiniCity
+from tests.org.mini_city import COUNTY_A, COUNTY_B, MiniCity
 from zhengfa.courts.models import CaseParty, CourtCase, Filing
+from zhengfa.disputes.defaults import defaults_ensure
+from zhengfa.disputes.flows import DISPUTE_KIND
+from zhengfa.disputes.models import Dispute, DisputeCategory, DisputeOrganisation, DisputeParty
 from zhengfa.flow.models import Matter, MatterStatus
 from zhengfa.insight.confluence import (
     area_confluence,
@@ -169,3 +172,48 @@ def test_bad_level_and_min_cases_are_named(mini_city: MiniCity) -> None:
     assert [e["field"] for e in json.loads(enterprises.content)["errors"]] == ["min_cases"]
     page = client.get("/insight/confluence/", {"level": "street"})
     assert page.status_code == 200  # the page falls back to townships
+
+
+def _dispute_with_employer(grid: Grid, name: str) -> Dispute:
+    unit = Unit.objects.filter(region__code__startswith=grid.region_id[:6]).first()
+    matter = Matter.objects.create(
+        kind=DISPUTE_KIND,
+        title="欠薪",
+        region_id=grid.region_id,
+        grid=grid,
+        unit=unit,
+        stage="mediating",
+        opened_at=NOW - timedelta(days=2),
+    )
+    dispute = Dispute.objects.create(
+        matter=matter,
+        category=DisputeCategory.objects.get(code="labour"),
+        severity="general",
+        description="拖欠工资",
+        channel="grid",
+        reported_at=matter.opened_at,
+    )
+    DisputeOrganisation.objects.create(dispute=dispute, name=name, side="respondent")
+    return dispute
+
+
+def test_an_employer_is_counted_across_court_cases_and_disputes(mini_city: MiniCity) -> None:
+    defaults_ensure()
+    admin = mini_city.users[Role.PLATFORM_ADMIN]
+    for i in range(2):
+        case = _case(COUNTY_A, f"(2026)黑0402民初{i}号", admin)
+        CaseParty.objects.create(filing=case.filing, case=case, side="defendant", organisation=ACME)
+    grid_a, grid_b = mini_city.grids[COUNTY_A][0], mini_city.grids[COUNTY_B][0]
+    worker = Person.objects.create(name=encrypt("李四", context="pii.person.name"))
+    for _ in range(3):
+        dispute = _dispute_with_employer(grid_a, f"{ACME} ")  # spelt with a space
+        DisputeParty.objects.create(dispute=dispute, person=worker, side="applicant")
+    _dispute_with_employer(grid_b, ACME)  # another county: a row of its own, below two
+    rows = enterprise_recurrence(admin)
+    assert [(r.pseudonym, r.area, r.court_cases, r.disputes) for r in rows] == [
+        (pseudonym(ACME), COUNTY_A, 2, 3)
+    ]  # the worker is in three disputes too, but natural persons are never linked
+    assert rows[0].kinds == {"court_civil_first": 2, DISPUTE_KIND: 3}
+    assert enterprise_recurrence(admin, min_cases=1)[-1].area == COUNTY_B
+    outsider = mini_city.outsiders[Role.COMMISSION]
+    assert all(r.area != COUNTY_A for r in enterprise_recurrence(outsider, min_cases=1))

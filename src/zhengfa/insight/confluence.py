@@ -7,17 +7,19 @@ method (X = −2 Σ ln pᵢ, χ² with 2k degrees of freedom, Fisher 1925 §21.1
 combined p-values are held to a false discovery rate of 5% (Benjamini-Hochberg). An area
 is a confluence when at least two kinds rise (pᵢ ≤ 0.05) and its combined p passes.
 
-Enterprises: only organisation parties of court cases are linked, by a keyed pseudonym
-(HMAC-SHA256 with the personal-data hash key, ``zhengfa.pii.crypto.blind_index``), and
-shown only as counts per pseudonym and county. Natural persons are never linked; letters
-and visits (信访) and police records never enter either part. Dispute parties are natural
-persons in the disputes model (``DisputeParty.person``), so disputes add no enterprise.
+Enterprises: only organisation parties are linked — of court cases (``CaseParty`` without
+a person) and of disputes (``DisputeOrganisation``, e.g. the employer in wage disputes) —
+by a keyed pseudonym of the normalised name (HMAC-SHA256 with the personal-data hash key,
+``zhengfa.pii.crypto.blind_index``), and shown only as counts per pseudonym and county.
+Natural persons are never linked (``DisputeParty`` is never read); letters and visits
+(信访) and police records never enter either part.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -29,6 +31,8 @@ from django.db.models.functions import Concat
 from scipy import stats
 
 from zhengfa.courts.models import CaseParty
+from zhengfa.disputes.flows import DISPUTE_KIND
+from zhengfa.disputes.models import DisputeOrganisation
 from zhengfa.flow.models import Matter
 from zhengfa.insight.mapping import (
     UNMAPPED_KINDS,
@@ -164,6 +168,7 @@ class EnterpriseRecurrence:
     pseudonym: str
     area: str  # county code
     court_cases: int
+    disputes: int
     enterprise_related: int  # of which marked 涉企
     kinds: dict[str, int]
 
@@ -188,30 +193,57 @@ def organisation_parties(user: Any) -> QuerySet[CaseParty]:
     )
 
 
+def dispute_organisations(user: Any) -> QuerySet[DisputeOrganisation]:
+    """Organisation parties of disputes in scope (never a natural person, never 信访)."""
+    in_scope = Matter.objects.for_user(user).filter(kind=DISPUTE_KIND).values("pk")
+    return DisputeOrganisation.objects.filter(dispute__matter__in=in_scope)
+
+
 def enterprise_recurrence(user: Any, min_cases: int = 2) -> list[EnterpriseRecurrence]:
-    """Pseudonyms met in at least ``min_cases`` court cases, per county, most first."""
-    rows = organisation_parties(user).values_list(
-        "organisation",
-        "case__matter_id",
-        "case__matter__region_id",
-        "case__matter__kind",
-        "case__matter__enterprise_related",
-    )
-    cases: dict[tuple[str, str], dict[int, tuple[str, bool]]] = defaultdict(dict)
-    for name, matter_id, region, kind, enterprise in rows.iterator():
-        cases[pseudonym(name), str(region)[:6]][matter_id] = (kind, enterprise)
+    """Pseudonyms met in at least ``min_cases`` matters (court cases and disputes together),
+    per county, most first."""
+    matters: dict[tuple[str, str], dict[int, tuple[str, bool]]] = defaultdict(dict)
+    for name, matter_id, region, kind, enterprise in _organisation_rows(user):
+        matters[pseudonym(name), str(region)[:6]][matter_id] = (kind, enterprise)
     found = [
         EnterpriseRecurrence(
             pseudonym=key[0],
             area=key[1],
-            court_cases=len(matters),
-            enterprise_related=sum(1 for _, e in matters.values() if e),
-            kinds=_kind_counts(matters.values()),
+            court_cases=sum(1 for k, _ in seen.values() if k != DISPUTE_KIND),
+            disputes=sum(1 for k, _ in seen.values() if k == DISPUTE_KIND),
+            enterprise_related=sum(1 for _, e in seen.values() if e),
+            kinds=_kind_counts(seen.values()),
         )
-        for key, matters in cases.items()
-        if len(matters) >= min_cases
+        for key, seen in matters.items()
+        if len(seen) >= min_cases
     ]
-    return sorted(found, key=lambda r: (-r.court_cases, r.area, r.pseudonym))
+    return sorted(found, key=lambda r: (-(r.court_cases + r.disputes), r.area, r.pseudonym))
+
+
+def _organisation_rows(user: Any) -> Iterator[tuple[str, int, Any, str, bool]]:
+    """(name, matter, region, kind, 涉企) of every organisation party in scope."""
+    yield from (
+        organisation_parties(user)
+        .values_list(
+            "organisation",
+            "case__matter_id",
+            "case__matter__region_id",
+            "case__matter__kind",
+            "case__matter__enterprise_related",
+        )
+        .iterator()
+    )
+    yield from (
+        dispute_organisations(user)
+        .values_list(
+            "name",
+            "dispute__matter_id",
+            "dispute__matter__region_id",
+            "dispute__matter__kind",
+            "dispute__matter__enterprise_related",
+        )
+        .iterator()
+    )
 
 
 def _kind_counts(values: Any) -> dict[str, int]:
