@@ -123,7 +123,14 @@ def open311_openapi(base: str = "/open311/v2") -> dict[str, Any]:
             {"name": n, "in": "query", "schema": {"type": "string"}}
             for n in ("service_request_id", "service_code", "start_date", "end_date")
         ),
-        {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["open", "closed"]}},
+        {
+            "name": "status",
+            "in": "query",
+            # Not an enum: GeoReport v2 has service_request_id override every other argument,
+            # so a bad status beside it is ignored (200), which an enum would call wrong.
+            "description": "open or closed; ignored when service_request_id is given",
+            "schema": {"type": "string"},
+        },
     ]
     return {
         "openapi": "3.1.0",
