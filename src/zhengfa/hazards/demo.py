@@ -65,10 +65,10 @@ SEVERITIES = ("general", "serious", "major")
 SEVERITY_P = (0.70, 0.22, 0.08)
 # Days to rectify, by severity: a major hazard the same day.
 TOOK_DAYS = {"general": (1, 7), "serious": (1, 3), "major": (0, 0)}
-TAIL_DAYS = 42  # the open tail: hazards found in the last six weeks may still be open
+TAIL_DAYS = 56  # the open tail: hazards found in the last eight weeks may still be open
 # Share of a township's tail hazards left unrectified past their deadline, and how often
 # a township has that share: most are diligent, a few fall behind.
-LATE_SHARES = ((0.0, 0.01, 0.04, 0.12, 0.3), (0.35, 0.3, 0.2, 0.1, 0.05))
+LATE_SHARES = ((0.0, 0.02, 0.06, 0.15, 0.35), (0.3, 0.3, 0.2, 0.12, 0.08))
 
 
 @dataclass(frozen=True)
