@@ -338,8 +338,7 @@ def direct_per_court() -> object:
     )
 
 
-def measure(viewers: dict[str, User], repeat: int) -> dict[str, Any]:
-    figures: dict[str, Any] = {}
+def measure(viewers: dict[str, User], repeat: int, figures: dict[str, Any]) -> None:
     period = Period(date(2026, 1, 1), TODAY)
     pages = {
         "courts": ("commission (city)", "court president (county)"),
@@ -352,11 +351,6 @@ def measure(viewers: dict[str, User], repeat: int) -> dict[str, Any]:
             figures[f"dashboard {key}, {name} [s]"] = _median(
                 lambda k=key, u=user: DASHBOARDS[k](u, period, TODAY), repeat
             )
-    client = Client()
-    client.force_login(viewers["commission (city)"])
-    figures["page /insight/dashboards/commission/ (city) [s]"] = _median(
-        lambda: client.get("/insight/dashboards/commission/"), repeat
-    )
     city = viewers["commission (city)"]
     figures["grid_measures overdue, city [s]"] = _median(
         lambda: aggregates.grid_measures(city, "overdue", today=TODAY), repeat
@@ -367,11 +361,16 @@ def measure(viewers: dict[str, User], repeat: int) -> dict[str, Any]:
     figures["baseline: per-court open/overdue from flow_matter [s]"] = _median(
         direct_per_court, max(3, repeat // 3)
     )
-    return figures
+    client = Client()
+    client.force_login(viewers["commission (city)"])
+    figures["page /insight/dashboards/commission/ (city) [s]"] = _median(
+        lambda: client.get("/insight/dashboards/commission/"), repeat
+    )
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    figures: dict[str, Any] = {"database": connection.vendor, "matters": args.matters}
+def run(args: argparse.Namespace, figures: dict[str, Any]) -> None:
+    """Fill ``figures`` as they are measured (a failure late keeps the earlier ones)."""
+    figures.update({"database": connection.vendor, "matters": args.matters})
     if Matter.objects.count() != args.matters:
         figures["generate [s]"] = _timed(lambda: build_and_generate(args))
     if not args.no_rebuild or not MatterFact.objects.exists():
@@ -384,8 +383,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     _change_some(1000)
     figures["queued changes"] = MatterChange.objects.count()
     figures["refresh after 1,000 changed matters [s]"] = _timed(lambda: refresh(today=TODAY))
-    figures.update(measure(named, args.repeat))
-    return figures
+    measure(named, args.repeat, figures)
 
 
 def build_and_generate(args: argparse.Namespace) -> None:
@@ -417,12 +415,17 @@ def main() -> None:
     old_name = connection.creation.create_test_db(
         verbosity=0, autoclobber=not args.keep, keepdb=args.keep, serialize=False
     )
+    figures: dict[str, Any] = {}
     try:
-        figures = run(args)
+        run(args, figures)
     finally:
         if not args.keep:
             connection.creation.destroy_test_db(old_name, verbosity=0)
-    if args.json:
+        _print(figures, as_json=args.json)
+
+
+def _print(figures: dict[str, Any], *, as_json: bool) -> None:
+    if as_json:
         print(json.dumps(figures, indent=2))
         return
     for key, value in figures.items():
