@@ -63,6 +63,10 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        if answers(self.url + "/healthz"):
+            # a server left over from an earlier run would take the requests, and the kills
+            # would hit only the new one that failed to bind
+            raise SystemExit(f"something already serves {self.url}; stop it first")
         command = [sys.executable, "-m", "zhengfa.cli", "serve", "--port", str(self.port)]
         self.process = subprocess.Popen(  # noqa: S603 - our own argv
             command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
@@ -74,11 +78,21 @@ class Server:
         assert self.process is not None
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
+        if answers(self.url + "/healthz"):
+            raise SystemExit(f"{self.url} still answers after kill -9: not our server")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=60)
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - loopback
+            return bool(answer.status == 200)
+    except OSError:
+        return False
 
 
 def wait_healthy(url: str, seconds: float = 90.0) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
@@ -65,6 +66,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--database-url", default=DEFAULT_DB)
     args = parser.parse_args()
+    migrate = [sys.executable, "-m", "zhengfa.cli", "migrate", "-v0"]  # the code may be newer
+    subprocess.run(migrate, env=server_env(args.database_url), check=True)  # noqa: S603
     setup_django(args.database_url)
     from django.utils import timezone
 
