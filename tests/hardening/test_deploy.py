@@ -174,8 +174,8 @@ def test_session_and_csrf_cookies_are_secure_httponly_lax(world: World) -> None:
 @pytest.mark.django_db
 def test_sessions_expire_when_idle(world: World, settings: Any) -> None:
     settings.SESSION_IDLE_TIMEOUT = 30 * 60
-    client = world.client_for(Role.JUDGE)
     with time_machine.travel("2026-03-02 09:00:00+08:00", tick=False):
+        client = world.client_for(Role.JUDGE)  # signed in at 09:00
         assert client.get("/").status_code == 200
     with time_machine.travel("2026-03-02 09:29:00+08:00", tick=False):
         assert client.get("/").status_code == 200
@@ -189,7 +189,8 @@ def test_sessions_expire_at_their_absolute_limit_even_when_busy(
     world: World, settings: Any
 ) -> None:
     settings.SESSION_COOKIE_AGE = 8 * 3600
-    client = world.client_for(Role.JUDGE)
+    with time_machine.travel("2026-03-02 08:00:00+08:00", tick=False):
+        client = world.client_for(Role.JUDGE)  # signed in at 08:00
     for hour in range(8):
         with time_machine.travel(f"2026-03-02 {8 + hour:02d}:00:00+08:00", tick=False):
             for minutes in (0, 20, 40):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -70,10 +71,10 @@ def session_expired(started: int, seen: int, now: int) -> bool:
     return too_old or now - seen > settings.SESSION_IDLE_TIMEOUT
 
 
-def session_start(request: HttpRequest) -> None:
-    """Called at sign-in: the absolute and idle clocks of this session start now."""
-    now = int(time.time())
-    request.session[STARTED] = request.session[SEEN] = now
+def session_start_at_login(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    """On ``user_logged_in``: the absolute and idle clocks of this session start now."""
+    if request is not None and hasattr(request, "session"):
+        request.session[STARTED] = request.session[SEEN] = int(time.time())
 
 
 class SessionExpiryMiddleware:

@@ -17,7 +17,6 @@ from django.utils.translation import gettext
 from zhengfa.org.models import User
 from zhengfa.web import throttle
 from zhengfa.web.roles import ROLE_DUTIES, links_for
-from zhengfa.web.security import session_start
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -56,11 +55,6 @@ class SignInView(LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
     authentication_form = ThrottledAuthenticationForm
-
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        response = super().form_valid(form)
-        session_start(self.request)
-        return response
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
