@@ -22,6 +22,7 @@ from zhengfa.hazards.photos import PhotoInput
 from zhengfa.hazards.services.campaigns import campaign_create
 from zhengfa.hazards.services.inspections import CheckInput, FindingInput, inspection_record
 from zhengfa.hazards.services.rectification import hazard_rectify, hazard_verify
+from zhengfa.org.api import REGION_CODE
 
 router = Router(tags=["hazards"])
 
@@ -362,10 +363,18 @@ def _level(level: str) -> str:
     return level
 
 
+def _region_prefix(region: str) -> str:
+    """A GB/T 2260 code or nothing: free text (a NUL byte, say) never reaches the query,
+    where PostgreSQL refused it with a 500 (found by fuzzing)."""
+    if region and not REGION_CODE.match(region):
+        raise invalid("region", f"{region!r}; accepted: a 4-, 6-, 9- or 12-digit region code")
+    return region
+
+
 @router.get("/ledger", response=LedgerOut)
 def ledger(request: HttpRequest, region: str = "", level: str = "township") -> dict[str, Any]:
     _level(level)
-    entries = selectors.ledger_entries(_who(request), region)
+    entries = selectors.ledger_entries(_who(request), _region_prefix(region))
     return {
         "region": region,
         "level": level,
@@ -377,7 +386,7 @@ def ledger(request: HttpRequest, region: str = "", level: str = "township") -> d
 
 @router.get("/ledger/entries", response=list[EntryOut])
 def ledger_entries(request: HttpRequest, region: str = "") -> list[dict[str, Any]]:
-    return [vars(e) for e in selectors.ledger_entries(_who(request), region)]
+    return [vars(e) for e in selectors.ledger_entries(_who(request), _region_prefix(region))]
 
 
 @router.get("/map", response=dict[str, Any])
