@@ -1,4 +1,4 @@
-"""Plain SQL for the transition hot path (docs/flow.md, "The fast path").
+"""Plain SQL for the transition hot path (docs/flow.md, "The transition fast path").
 
 A stage transition writes a handful of rows; building them through the ORM (query
 compilation, model instances, signals) cost about ten times the database work. The
