@@ -368,20 +368,8 @@ def _history_matter(
     found = datetime.combine(day, time(int(rng.integers(8, 17)), int(rng.integers(60))), tzinfo=SH)
     low, high = TOOK_DAYS[severity]
     took = timedelta(days=int(rng.integers(low, high + 1)), hours=int(rng.integers(1, 6)))
-    if tail:
-        late = rng.random() < county.late.get(grid.region_id[:9], 0.0)
-        if late or found + took > now():
-            return Matter(
-                kind=HAZARD_KIND,
-                title=f"{campaign.theme.name}: 演示隐患 {grid.code}",
-                region_id=grid.region_id,
-                grid=grid,
-                unit=unit,
-                owner=county.owners.get(unit.pk),
-                stage=RECTIFYING,
-                status=MatterStatus.OPEN,
-                opened_at=found,
-            )
+    late = tail and rng.random() < county.late.get(grid.region_id[:9], 0.0)
+    still_open = tail and (late or found + took > now())
     return Matter(
         kind=HAZARD_KIND,
         title=f"{campaign.theme.name}: 演示隐患 {grid.code}",
@@ -389,10 +377,10 @@ def _history_matter(
         grid=grid,
         unit=unit,
         owner=county.owners.get(unit.pk),
-        stage=CLOSED,
-        status=MatterStatus.CLOSED,
+        stage=RECTIFYING if still_open else CLOSED,
+        status=MatterStatus.OPEN if still_open else MatterStatus.CLOSED,
         opened_at=found,
-        closed_at=found + took,
+        closed_at=None if still_open else found + took,
     )
 
 
