@@ -10,10 +10,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.db import connection
 
-from tests.insight.world import build_world
+from tests.insight.world import LIMIT_SQL, build_world, move_limits_to_clocks
 from tests.org.mini_city import COUNTY_A, COUNTY_B, MiniCity
 from zhengfa.disputes.models import Dispute
-from zhengfa.flow.models import Clock, Matter
+from zhengfa.flow.models import Matter
 from zhengfa.hazards.models import Campaign, CampaignTheme, Hazard
 from zhengfa.insight.responsibility.indicators import CATALOGUE
 from zhengfa.insight.responsibility.models import IndicatorScore, Target, UnitScore
@@ -100,27 +100,6 @@ def mediate(count: int) -> None:
         Dispute.objects.filter(pk=dispute.pk).update(outcome=outcome, outcome_at=closed)
 
 
-def move_limits_to_clocks(count: int) -> None:
-    """As closed court cases keep it: the limit only in the matter's overall clock (and a
-    superseded earlier overall clock, which must not count)."""
-    closed = Matter.objects.filter(status="closed", due_at__isnull=False).order_by("pk")
-    for matter in closed[:count]:
-        due = matter.due_at
-        assert due is not None
-        for n, at in enumerate((due - timedelta(days=30), due)):
-            Clock.objects.create(
-                matter=matter,
-                purpose="overall",
-                label=f"审限 {n}",
-                started_on=matter.opened_at.date(),
-                started_at=matter.opened_at,
-                state="stopped",
-                due_on=at.date(),
-                due_at=at,
-            )
-        Matter.objects.filter(pk=matter.pk).update(due_at=None)
-
-
 def _area_sql(unit: Unit, alias: str = "m") -> tuple[str, list[object]]:
     if unit.kind == UnitKind.COMMISSION:
         return f"{alias}.region_code LIKE %s", [unit.region_id + "%"]
@@ -136,10 +115,7 @@ def _one(sql: str, params: list[object]) -> int:
 def hand_counts(unit: Unit) -> dict[str, tuple[int, int | None]]:
     """(numerator, denominator) of every indicator, by direct SQL."""
     area, p = _area_sql(unit)
-    limit = (  # the matter's due instant, else its latest overall clock's
-        "COALESCE(m.due_at, (SELECT c.due_at FROM flow_clock c WHERE c.matter_id = m.id "
-        "AND c.purpose = 'overall' ORDER BY c.id DESC LIMIT 1))"
-    )
+    limit = LIMIT_SQL
     closed = f"FROM flow_matter m WHERE {area} AND {limit} IS NOT NULL "
     closed += "AND m.closed_at >= %s AND m.closed_at < %s"
     due = f"FROM flow_matter m WHERE {area} AND {limit} >= %s AND {limit} < %s"

@@ -9,13 +9,24 @@ from datetime import UTC, date, datetime, timedelta
 
 from tests.org.mini_city import MiniCity
 from zhengfa.disputes.models import Dispute, DisputeCategory
-from zhengfa.flow.models import Matter
+from zhengfa.flow.models import Clock, Matter
 from zhengfa.org.models import Unit, UnitKind
 from zhengfa.police.models import MAJOR_TYPES, CrimeType, CriminalCase
 from zhengfa.portal.models import Application, ServiceItem
 
 TODAY = date(2026, 6, 15)
 START = datetime(2025, 1, 1, tzinfo=UTC)
+# A matter's limit (``insight.measures.limit_at``) in plain SQL over ``flow_matter m``:
+# a closed matter's latest overall clock's due instant, else its due_at; an open one's
+# due_at, else the overall clock's.
+_OVERALL_SQL = (
+    "(SELECT c.due_at FROM flow_clock c WHERE c.matter_id = m.id "
+    "AND c.purpose = 'overall' ORDER BY c.id DESC LIMIT 1)"
+)
+LIMIT_SQL = (
+    f"(CASE WHEN m.closed_at IS NOT NULL THEN COALESCE({_OVERALL_SQL}, m.due_at) "
+    f"ELSE COALESCE(m.due_at, {_OVERALL_SQL}) END)"
+)
 KINDS = ("court_civil_first", "dispute", "hazard", "criminal_case", "portal_service")
 
 
@@ -141,3 +152,27 @@ def build_world(city: MiniCity, *, seed: int = 7, matters: int = 60, changes: in
     for _ in range(changes):
         change_matter(world, world.rng.choice(world.matters))
     return world
+
+
+def move_limits_to_clocks(count: int) -> None:
+    """As flow leaves closed court cases: the limit only in the matter's overall clock,
+    after a superseded earlier overall clock that must not count (a transfer's). The
+    clock's limit is a week later than the due_at it replaces, so a case closed in that
+    week is within its (extended) limit only by the clock."""
+    closed = Matter.objects.filter(status="closed", due_at__isnull=False).order_by("pk")
+    for matter in closed[:count]:
+        due = matter.due_at
+        assert due is not None
+        for n, at in enumerate((due - timedelta(days=30), due + timedelta(days=7))):
+            Clock.objects.create(
+                matter=matter,
+                purpose="overall",
+                label=f"审限 {n}",
+                started_on=matter.opened_at.date(),
+                started_at=matter.opened_at,
+                state="stopped",
+                due_on=at.date(),
+                due_at=at,
+                stopped_at=matter.closed_at,
+            )
+        Matter.objects.filter(pk=matter.pk).update(due_at=None)

@@ -1,8 +1,9 @@
 """The measures the count tables hold, with what each one counts.
 
 Daily measures count events on a legal (Beijing) day; snapshot measures count the matters
-open now. Sources: a matter is closed within its limit when ``closed_at <= due_at``
-(the due instant its clocks computed, 审限/办理期限); mediation succeeds when the outcome
+open now. Sources: a matter is closed within its limit when ``closed_at`` is at or before
+its limit (``limit_at``, below: the due instant its clocks computed, 审限/办理期限);
+mediation succeeds when the outcome
 is a full agreement (达成协议, 人民调解法 art. 28); a service item is done within its
 promise when the portal recorded ``within_limit`` at the end (承诺时限); the eight major
 criminal case types are those of 刑法 art. 17(2) (``police.models.MAJOR_TYPES``).
@@ -12,9 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Case, DateTimeField, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from zhengfa.flow.models import Clock
+
+OVERALL = "overall"  # the whole-matter limit's clock (审限), flow's purpose code
 
 
 @dataclass(frozen=True)
@@ -71,3 +77,30 @@ SNAPSHOT_MEASURES: dict[str, Promise] = {
 }
 
 MEASURES: tuple[str, ...] = (*DAILY_MEASURES, *SNAPSHOT_MEASURES)
+
+
+def _overall_due_at() -> Subquery:
+    """The due instant of the matter's latest ``overall`` clock (a transfer stops one and
+    starts another; the latest is the one that applied at the end)."""
+    overall = Clock.objects.filter(matter=OuterRef("pk"), purpose=OVERALL).order_by("-pk")
+    return Subquery(overall.values("due_at")[:1], output_field=DateTimeField())
+
+
+def limit_at() -> Case:
+    """The due instant of a matter's limit, as an expression over ``Matter`` — the one
+    definition the dashboards' count tables and the responsibility indicators share.
+
+    Flow keeps ``Matter.due_at`` at the earliest *running* clock, so a closed matter has
+    none; its limit is the one that applied when it closed: the overall clock's due
+    instant, which stopping leaves as it was (``flow.services.clockops.stop_rows``) and
+    which already holds every extension, deduction and suspension (延长/扣除/中止, each
+    recomputed by ``zhengfa.clock``). A closed matter without an overall clock (a domain
+    that keeps its own ``due_at``) falls back to ``due_at``. An open matter's limit is its
+    ``due_at``; while every clock is paused it has none, and the overall clock stands in.
+    """
+    overall = _overall_due_at()
+    return Case(
+        When(closed_at__isnull=False, then=Coalesce(overall, F("due_at"))),
+        default=Coalesce(F("due_at"), overall),
+        output_field=DateTimeField(),
+    )

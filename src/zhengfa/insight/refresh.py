@@ -27,7 +27,7 @@ from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from zhengfa.flow.models import Matter, MatterStatus
-from zhengfa.insight.measures import DAILY_MEASURES
+from zhengfa.insight.measures import DAILY_MEASURES, limit_at
 from zhengfa.insight.models import (
     AreaCount,
     DailyCount,
@@ -70,9 +70,10 @@ def _category() -> Coalesce:
 
 
 def _closed_in_limit() -> Case:
+    """Closed at or before its limit (``measures.limit_at``, aliased by ``fact_source``)."""
     return Case(
-        When(Q(closed_at__isnull=True) | Q(due_at__isnull=True), then=Value(None)),
-        When(closed_at__lte=F("due_at"), then=Value(True)),
+        When(Q(closed_at__isnull=True) | Q(limit_at__isnull=True), then=Value(None)),
+        When(closed_at__lte=F("limit_at"), then=Value(True)),
         default=Value(False),
         output_field=BooleanField(),
     )
@@ -128,7 +129,8 @@ FACT_COLUMNS: dict[str, Callable[[], object]] = {
 def fact_source(matters: models.QuerySet[Matter]) -> models.QuerySet[Matter]:
     """The facts of these matters, one row each, columns in ``FACT_COLUMNS`` order."""
     aliases = {f"f_{name}": make() for name, make in FACT_COLUMNS.items()}
-    return matters.order_by().annotate(**aliases).values(*aliases)  # type: ignore[arg-type]
+    limited = matters.order_by().alias(limit_at=limit_at())
+    return limited.annotate(**aliases).values(*aliases)  # type: ignore[arg-type]
 
 
 def _insert_select(model: type[models.Model], columns: Iterable[str], source: object) -> None:

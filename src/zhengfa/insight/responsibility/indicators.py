@@ -23,13 +23,13 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from zhengfa.disputes.models import Dispute, Outcome
-from zhengfa.flow.models import Clock, Matter
+from zhengfa.flow.models import Matter
 from zhengfa.hazards.models import Hazard
+from zhengfa.insight.measures import limit_at
 from zhengfa.insight.responsibility.models import Indicator
 from zhengfa.org.models import Unit, UnitKind
 from zhengfa.police.models import CriminalCase
@@ -38,7 +38,6 @@ from zhengfa.portal.models import Application
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
-OVERALL = "overall"  # the clock purpose of a whole matter's limit
 
 
 class Direction(StrEnum):
@@ -169,13 +168,8 @@ def _matters(area: Area) -> QuerySet[Matter]:
 
 
 def _with_limit(area: Area) -> Any:  # QuerySet[Matter] annotated with limit_at
-    """Matters with their limit's due instant as ``limit_at``: the matter's own ``due_at``
-    while it runs; once closed, a matter may keep it only in its clocks, so the latest
-    ``overall`` clock's due instant (审限, the whole-matter limit) stands in."""
-    overall = Clock.objects.filter(matter=OuterRef("pk"), purpose=OVERALL).order_by("-pk")
-    return _matters(area).annotate(
-        limit_at=Coalesce(F("due_at"), Subquery(overall.values("due_at")[:1]))
-    )
+    """Matters with their limit's due instant as ``limit_at`` (``insight.measures``)."""
+    return _matters(area).annotate(limit_at=limit_at())
 
 
 def closed_within_limit(area: Area, period: Period) -> Measurement:
