@@ -381,3 +381,17 @@ def test_the_list_page_and_api_use_a_fixed_number_of_queries(mini_city: MiniCity
     _stored_alerts(mini_city, 30)
     many = queries("/insight/alerts/"), queries("/api/v1/insight/alerts")
     assert few == many
+
+
+def test_area_level_labels_are_chinese_only_in_zh_hans(mini_city: MiniCity) -> None:
+    """Other apps' catalogues hold the same bilingual msgids; alerts' own context wins."""
+    _stored_alerts(mini_city, 1)
+    client = _client(mini_city.users[Role.COMMISSION])
+    alert = TrendAlert.objects.get()
+    listing = client.get("/insight/alerts/").content.decode()
+    detail = client.get(f"/insight/alerts/{alert.pk}/").content.decode()
+    assert "<th>层级</th>" in listing and "层级 Level" not in listing
+    assert "<dt>层级</dt>" in detail and "网格 Grid" not in detail and "网格" in detail
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(f"/insight/alerts/{alert.pk}/").content.decode()
+    assert "<dt>Level</dt>" in english and "Grid (" in english

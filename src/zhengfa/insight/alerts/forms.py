@@ -7,10 +7,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengfa.disputes.forms import AnalysisForm
 from zhengfa.disputes.services.analysis import TaskInput
-from zhengfa.insight.alerts.models import AreaLevel, AttachmentFormat
+from zhengfa.insight.alerts.models import AREA_CONTEXT, AreaLevel, AttachmentFormat
 from zhengfa.insight.weeks import WeekFormatError, parse_week
 
 
@@ -18,7 +19,9 @@ class AlertFilterForm(forms.Form):
     week = forms.CharField(label=_("周 Week (e.g. 2026-W14)"), required=False, max_length=8)
     category = forms.CharField(label=_("类别 Category"), required=False, max_length=48)
     level = forms.ChoiceField(
-        label=_("层级 Level"), choices=[("", "—"), *AreaLevel.choices], required=False
+        label=pgettext_lazy(AREA_CONTEXT, "层级 Level"),
+        choices=[("", "—"), *AreaLevel.choices],
+        required=False,
     )
     area = forms.CharField(label=_("区域代码 Area code"), required=False, max_length=32)
 

@@ -13,6 +13,11 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# Area-level labels carry a context: other apps' catalogues hold the same bilingual msgids
+# ("网格 Grid", "层级 Level") and Django merges catalogues, first app wins.
+AREA_CONTEXT = "insight alerts"
 
 from zhengfa.insight.weeks import format_week
 from zhengfa.org.scoping import ScopedQuerySet, ScopeRule
@@ -21,9 +26,9 @@ USER = settings.AUTH_USER_MODEL
 
 
 class AreaLevel(models.TextChoices):
-    GRID = "grid", _("网格 Grid")
-    TOWNSHIP = "township", _("乡镇街道 Township/street")
-    COUNTY = "county", _("县区 County/district")
+    GRID = "grid", pgettext_lazy(AREA_CONTEXT, "网格 Grid")
+    TOWNSHIP = "township", pgettext_lazy(AREA_CONTEXT, "乡镇街道 Township/street")
+    COUNTY = "county", pgettext_lazy(AREA_CONTEXT, "县区 County/district")
 
 
 class DetectionRun(models.Model):
@@ -49,7 +54,9 @@ class TrendAlert(models.Model):
     run = models.ForeignKey(DetectionRun, on_delete=models.CASCADE, related_name="alerts")
     week = models.DateField(_("周 week (Monday)"))
     category = models.CharField(_("类别 category"), max_length=48)  # the matter kind
-    area_level = models.CharField(_("层级 level"), max_length=16, choices=AreaLevel.choices)
+    area_level = models.CharField(
+        pgettext_lazy(AREA_CONTEXT, "层级 level"), max_length=16, choices=AreaLevel.choices
+    )
     area_code = models.CharField(_("区域 area"), max_length=32)  # grid or region code
     area_name = models.CharField(_("区域名称 area name"), max_length=128)
     region_code = models.CharField(max_length=12, db_index=True)  # where the area lies
