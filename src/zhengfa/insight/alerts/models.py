@@ -15,14 +15,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-# Area-level labels carry a context: other apps' catalogues hold the same bilingual msgids
-# ("网格 Grid", "层级 Level") and Django merges catalogues, first app wins.
-AREA_CONTEXT = "insight alerts"
-
 from zhengfa.insight.weeks import format_week
 from zhengfa.org.scoping import ScopedQuerySet, ScopeRule
 
 USER = settings.AUTH_USER_MODEL
+
+# Area-level labels carry a context: other apps' catalogues hold the same bilingual msgids
+# ("网格 Grid", "层级 Level") and Django merges catalogues, first app wins.
+AREA_CONTEXT = "insight alerts"
 
 
 class AreaLevel(models.TextChoices):
