@@ -107,3 +107,55 @@ def test_a_writer_holding_one_shard_does_not_block_another_shard(city: City) -> 
     assert errors == []
     assert entry.seq == 1
     assert verify_log().intact
+
+
+def test_transactions_auditing_two_subjects_in_opposite_orders_do_not_deadlock(
+    city: City,
+) -> None:
+    """Dispute intake audits the dispute, then its matter: two intakes whose subjects
+    hash to the same two shards in opposite orders used to lock the two heads in
+    opposite orders, and PostgreSQL aborted one (the load test's deadlocks)."""
+    first, second = _subject_ids_on_distinct_shards(2)
+    # Both have written their first row (and hold its head) before either writes its second.
+    both_hold_one = threading.Barrier(2, timeout=30)
+    errors: list[BaseException] = []
+
+    def audit_in_order(actor: object, subject_ids: tuple[str, str]) -> Callable[[], None]:
+        def work() -> None:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    # Deadlock detection runs after deadlock_timeout (1 s by default); a
+                    # wait that no deadlock explains fails here instead of hanging.
+                    cursor.execute("SET LOCAL lock_timeout = '20s'")
+                for step, subject_id in enumerate(subject_ids):
+                    audit_record(
+                        actor=actor,
+                        action="matter.step",
+                        subject_type="matter",
+                        subject_id=subject_id,
+                    )
+                    if step == 0:
+                        both_hold_one.wait()
+
+        return work
+
+    threads = [
+        _in_thread(audit_in_order(city.judge, (first, second)), errors),
+        _in_thread(audit_in_order(city.admin, (second, first)), errors),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert AuditEntry.objects.count() == 4
+    # Each transaction's rows share one chain: the shard of its first row.
+    shards = {
+        actor.pk: set(AuditEntry.objects.filter(actor_id=actor.pk).values_list("shard", flat=True))
+        for actor in (city.judge, city.admin)
+    }
+    assert shards == {
+        city.judge.pk: {shard_for("matter", first, SHARDS)},
+        city.admin.pk: {shard_for("matter", second, SHARDS)},
+    }
+    assert verify_log().intact

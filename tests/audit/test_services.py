@@ -126,6 +126,52 @@ def test_one_subject_one_shard_and_gapless_seq(city: City) -> None:
     assert (head.seq, head.row_hash) == (3, entries[2].row_hash)
 
 
+def _two_matters_on_two_shards() -> tuple[str, str]:
+    first = "m0"
+    second = next(
+        f"m{n}"
+        for n in range(1, 100)
+        if shard_for("matter", f"m{n}", 8) != shard_for("matter", first, 8)
+    )
+    return first, second
+
+
+def _matter_row(actor: object, subject_id: str) -> AuditEntry:
+    return audit_record(
+        actor=actor, action="matter.step", subject_type="matter", subject_id=subject_id
+    )
+
+
+def test_a_transactions_rows_share_the_shard_of_its_first_row(city: City) -> None:
+    first, second = _two_matters_on_two_shards()
+    with transaction.atomic():
+        rows = [_matter_row(city.judge, first), _matter_row(city.judge, second)]
+        with transaction.atomic():  # a nested block is still the same transaction
+            rows.append(_matter_row(city.judge, second))
+    assert {row.shard for row in rows} == {shard_for("matter", first, 8)}
+    assert [row.seq for row in rows] == [1, 2, 3]
+    # The next transaction chooses again, from its own first row.
+    assert _record(
+        actor=city.judge, action="matter.step", subject_type="matter", subject_id=second
+    ).shard == shard_for("matter", second, 8)
+    assert verify_log().intact
+
+
+def test_rolling_back_to_a_savepoint_forgets_the_shard_chosen_after_it(city: City) -> None:
+    first, second = _two_matters_on_two_shards()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                _matter_row(city.judge, first)
+                raise RuntimeError("undo")
+        except RuntimeError:
+            pass
+        kept = _matter_row(city.judge, second)
+    assert kept.shard == shard_for("matter", second, 8)
+    assert AuditEntry.objects.count() == 1
+    assert verify_log().intact
+
+
 def test_subjects_spread_over_the_configured_shards(city: City, settings: object) -> None:
     shards = {shard_for("matter", str(i), 8) for i in range(200)}
     assert shards == set(range(8))

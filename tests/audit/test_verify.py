@@ -39,10 +39,11 @@ FIRST, SECOND = _two_subjects_on_two_shards()
 
 
 def _fill(city: City, rows_per_subject: int = 4) -> int:
-    """Rows about two subjects on two shards; returns the first subject's shard."""
-    with transaction.atomic():
-        for i in range(rows_per_subject):
-            for actor, subject_id in ((city.judge, FIRST), (city.admin, SECOND)):
+    """Rows about two subjects on two shards; returns the first subject's shard. One
+    transaction per row: a transaction's rows all go to the shard of its first row."""
+    for i in range(rows_per_subject):
+        for actor, subject_id in ((city.judge, FIRST), (city.admin, SECOND)):
+            with transaction.atomic():
                 audit_record(
                     actor=actor,
                     action="matter.step",

@@ -13,7 +13,7 @@ Usage in a service::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
@@ -134,7 +134,8 @@ def _append(entry: AuditEntry, db: BaseDatabaseWrapper) -> None:
     this process last wrote (the UPDATE takes the row lock; if another writer moved the
     head meanwhile it matches nothing), then the row is inserted. Otherwise the head is
     read under its lock first. Either way the row links to the committed head."""
-    entry.shard = shard_for(entry.subject_type, entry.subject_id or f"actor:{entry.actor_id}")
+    own_shard = shard_for(entry.subject_type, entry.subject_id or f"actor:{entry.actor_id}")
+    entry.shard = _shard_of_transaction(db, own_shard)
     key = (db.alias, db.settings_dict["NAME"], entry.shard)
     known = _HEADS.get(key)
     with db.cursor() as cursor:
@@ -155,6 +156,53 @@ def _advance(cursor: CursorWrapper, entry: AuditEntry, head: tuple[int, str]) ->
     entry.row_hash = row_hash(entry)
     cursor.execute(_MOVE_HEAD, [entry.seq, entry.row_hash, entry.shard, *head])
     return bool(cursor.rowcount)
+
+
+class _TransactionShard:
+    """The shard every audit row of the current transaction goes to, kept as one of the
+    transaction's on-commit callbacks (it does nothing when called).
+
+    One shard per transaction, because a transaction holds each head it moved until it
+    ends: two transactions auditing subjects on shards A and B in opposite orders (dispute
+    intake: the dispute, then its matter) would each hold one head and wait for the
+    other's, and PostgreSQL aborts one (a deadlock). With one shard per transaction a
+    transaction holds one head lock, so audit writers never wait in a cycle.
+
+    Django drops on-commit callbacks exactly when the work they belong to ends: commit,
+    rollback, and rollback to a savepoint taken before the callback, which also releases
+    the head lock the transaction took after it. So the choice never outlives its lock."""
+
+    __slots__ = ("scope", "shard")
+
+    def __init__(self, scope: str | None, shard: int) -> None:
+        self.scope, self.shard = scope, shard
+
+    def __call__(self) -> None:
+        """Nothing to do on commit: the marker only lives as long as the transaction."""
+
+
+def _shard_of_transaction(db: BaseDatabaseWrapper, own_shard: int) -> int:
+    """The shard of the transaction's first audit row (``own_shard`` if this is it)."""
+    scope = _application_transaction(db)
+    if scope is False:
+        return own_shard
+    for _savepoints, callback, _robust in db.run_on_commit:
+        if isinstance(callback, _TransactionShard) and callback.scope == scope:
+            return callback.shard
+    db.on_commit(_TransactionShard(scope, own_shard))
+    return own_shard
+
+
+def _application_transaction(db: BaseDatabaseWrapper) -> str | None | Literal[False]:
+    """Names the outermost atomic block the application opened: None when it is the real
+    transaction; inside a test case's wrapping blocks (which never commit), that block's
+    savepoint id, unique per connection. False when only a test case's blocks are open:
+    a test writing audit rows directly is no transaction of the application."""
+    for depth, block in enumerate(db.atomic_blocks):
+        if not block._from_testcase:
+            # savepoint_ids has no entry for the outermost block.
+            return db.savepoint_ids[depth - 1] if depth else None
+    return False
 
 
 # The last head this process wrote per (database, shard): a guess the compare-and-set
