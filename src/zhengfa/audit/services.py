@@ -186,7 +186,8 @@ def _shard_of_transaction(db: BaseDatabaseWrapper, own_shard: int) -> int:
     scope = _application_transaction(db)
     if scope is False:
         return own_shard
-    for _savepoints, callback, _robust in db.run_on_commit:
+    for pending in db.run_on_commit:
+        callback = pending[1]  # (savepoint ids, callback, robust)
         if isinstance(callback, _TransactionShard) and callback.scope == scope:
             return callback.shard
     db.on_commit(_TransactionShard(scope, own_shard))
@@ -199,7 +200,7 @@ def _application_transaction(db: BaseDatabaseWrapper) -> str | None | Literal[Fa
     savepoint id, unique per connection. False when only a test case's blocks are open:
     a test writing audit rows directly is no transaction of the application."""
     for depth, block in enumerate(db.atomic_blocks):
-        if not block._from_testcase:
+        if not getattr(block, "_from_testcase", False):  # set by Django's TestCase
             # savepoint_ids has no entry for the outermost block.
             return db.savepoint_ids[depth - 1] if depth else None
     return False
