@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "zhengfa.web.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "zhengfa.web.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy
+    "zhengfa.web.security.RefuseNulMiddleware",  # no 0x00 reaches PostgreSQL
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
