@@ -235,3 +235,17 @@ def test_a_scoped_admin_sees_only_its_regions_rows(world: World) -> None:
     assert client.get(home).status_code == 200
     assert client.get(away).status_code in {302, 403, 404}
     assert world.away.grid.name not in client.get(away, follow=True).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_refused_at_the_door() -> None:
+    """PostgreSQL cannot store 0x00; fuzzing found it raising 500s deep in queries."""
+    client = Client()
+    api = client.get("/api/v1/courts/public/progress", {"number": "m\x00", "code": "x"})
+    assert api.status_code == 422 and api["Content-Type"] == "application/problem+json"
+    body = json.dumps({"username": "judge\x00", "password": "x"})
+    token = client.post("/api/v1/auth/token", body, content_type="application/json")
+    assert token.status_code == 422
+    open311 = client.get("/open311/v2/requests.json", {"status": "\x00"})
+    assert open311.status_code == 400 and json.loads(open311.content)[0]["code"] == 400
+    assert client.get("/portal/", {"q": "\x00"}).status_code == 400

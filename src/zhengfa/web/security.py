@@ -11,11 +11,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 # No 'unsafe-inline' and no 'unsafe-eval' anywhere: every script and style is a file
 # served from our own origin (tests/hardening/test_deploy_csp.py greps the templates).
@@ -100,3 +100,42 @@ class SessionExpiryMiddleware:
             logout(request)
         elif now - seen >= SEEN_RESOLUTION:
             request.session[SEEN] = now
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    if "\x00" in unquote_plus(request.META.get("QUERY_STRING", "")):
+        return True
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if content_type.startswith("application/json"):
+        return b"\\u0000" in request.body or b"\x00" in request.body
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return "\x00" in unquote_plus(request.body.decode("latin-1"))
+    return False  # multipart uploads: files may hold NUL bytes; their fields are few
+
+
+class RefuseNulMiddleware:
+    """Refuses a NUL character (0x00) in a query string, JSON or form body.
+
+    PostgreSQL text cannot hold one, so it used to fail deep inside a query as a 500
+    (found by fuzzing on PostgreSQL: the hazard ledger's region, the public progress
+    lookup's number). No legitimate input holds one; Django's form fields refuse it too.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _carries_nul(request):
+            return self.get_response(request)
+        message = "input holds a NUL character (0x00), which no field accepts"
+        if request.path_info.startswith("/open311/"):
+            from zhengfa.portal.open311 import Open311Error, _error
+
+            return _error(request.path_info.rsplit(".", 1)[-1], Open311Error(400, message))
+        if request.path_info.startswith("/api/"):
+            from zhengfa.api import PROBLEM_CONTENT_TYPE, problem
+
+            response = problem(request, 422, "Invalid input", message, slug="invalid")
+            response["Content-Type"] = PROBLEM_CONTENT_TYPE
+            return response
+        return HttpResponseBadRequest(message)
