@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import EmptyResultSet, PermissionDenied
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 
 from tests.flow.conftest import World, open_case
 from zhengfa.audit.models import AuditEntry
@@ -117,3 +117,17 @@ def test_the_kept_cursor_is_rebuilt_for_a_new_connection(world: World) -> None:
     assert again is not first
     again.execute("SELECT COUNT(*) FROM flow_matter")
     assert again.fetchone() == (0,)
+
+
+def test_the_kept_cursor_raises_djangos_errors_and_converts_like_django(world: World) -> None:
+    cursor = sql.statement_cursor()
+    if connection.vendor == "sqlite":
+        assert isinstance(cursor, sql.NativeCursor)
+    cursor.execute("SELECT %s || '%%'", ["50"])
+    assert cursor.fetchone() == ("50%",)
+    matter = open_case(world)
+    # Django's class, as through Django's cursor (a savepoint: PostgreSQL aborts the block).
+    with pytest.raises(IntegrityError), transaction.atomic():
+        cursor.execute(
+            "INSERT INTO flow_matter (id) SELECT id FROM flow_matter WHERE id = %s", [matter.pk]
+        )

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -24,21 +25,63 @@ from django.utils.dateparse import parse_date, parse_datetime
 from zhengfa.org.scoping import Action, Scope
 
 
-def statement_cursor() -> CursorWrapper:
+class NativeCursor:
+    """SQLite: the DB-API cursor itself, for the hot path's few fixed statements.
+
+    Django's cursor wrapper and its SQLite subclass cost more per statement than SQLite
+    spends running a short one: three wrapper calls, and the ``%s`` → ``?`` conversion by
+    regular expression on every execution. Here each statement text is converted once
+    (cached) and run on a plain ``sqlite3`` cursor of the same connection — the same
+    transaction, the same type converters — with driver errors still raised as Django's
+    (``IntegrityError`` …) through the connection's error wrapper."""
+
+    __slots__ = ("_errors", "_raw", "db")
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self._raw = db.connection.cursor()
+        self._errors = db.wrap_database_errors
+
+    def execute(self, text: str, params: Sequence[Any] = ()) -> None:
+        with self._errors:
+            self._raw.execute(_qmark(text), params)
+
+    def fetchone(self) -> Any:
+        with self._errors:
+            return self._raw.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        with self._errors:
+            return self._raw.fetchall()
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._raw.rowcount)
+
+
+@lru_cache(maxsize=512)
+def _qmark(text: str) -> str:
+    """The statement in sqlite3's qmark style, exactly as Django's SQLite cursor converts it."""
+    return FORMAT_QMARK_REGEX.sub("?", text).replace("%%", "%")
+
+
+def statement_cursor() -> CursorWrapper | NativeCursor:
     """A cursor of the default database connection, kept for the connection's life.
 
     Opening and closing a cursor per statement cost as much as a short statement; a
     transition runs several. The cursor is rebuilt when the connection is (closed, reset
     between tests), and not kept while queries are being logged (DEBUG, a test counting
     queries), so those still see every statement through the debug wrapper. Its ``db``
-    is the connection itself (no per-attribute lookup through the thread-local proxy)."""
+    is the connection itself (no per-attribute lookup through the thread-local proxy).
+    On SQLite it is a ``NativeCursor``; on PostgreSQL Django's (the round trip dwarfs the
+    wrapper there, and psycopg takes ``%s`` as it is)."""
     db = connections[DEFAULT_DB_ALIAS]
     if db.queries_logged:
         return db.cursor()
-    kept: tuple[Any, CursorWrapper] | None = db.__dict__.get("_zf_statement_cursor")
+    kept: tuple[Any, CursorWrapper | NativeCursor] | None = db.__dict__.get("_zf_statement_cursor")
     if kept is None or db.connection is None or kept[0] is not db.connection:
-        cursor = db.cursor()  # connects first if needed
-        kept = (db.connection, cursor)
+        db.ensure_connection()
+        kept = (db.connection, NativeCursor(db) if db.vendor == "sqlite" else db.cursor())
         db.__dict__["_zf_statement_cursor"] = kept
     return kept[1]
 
@@ -107,7 +150,7 @@ def _adapted(
         if value is None or how == "as-is":
             out.append(value)
         elif how == "at":
-            out.append(ops.adapt_datetimefield_value(value))
+            out.append(_adapted_instant(ops, value))
         elif how == "day":
             out.append(ops.adapt_datefield_value(value))
         elif how == "pk":
@@ -115,6 +158,24 @@ def _adapted(
         else:
             out.append(field.get_db_prep_save(value, db))
     return out
+
+
+def _adapted_instant(ops: Any, value: datetime) -> Any:
+    """``ops.adapt_datetimefield_value(value)``, remembered for the last instant: a step
+    writes its one instant into most of its rows (events, stop times, the matter), and
+    the adaptation (to UTC, to text on SQLite) is a tenth of the step's Python time."""
+    global _last_instant
+    key = (ops, value, value.tzinfo)
+    last = _last_instant
+    if last is not None and last[0] == key:
+        return last[1]
+    adapted = ops.adapt_datetimefield_value(value)
+    _last_instant = (key, adapted)
+    return adapted
+
+
+# (ops, instant, its zone) and the adapted value; one tuple, replaced whole (threads).
+_last_instant: tuple[tuple[Any, datetime, Any], Any] | None = None
 
 
 def insert(
