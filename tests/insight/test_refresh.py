@@ -126,3 +126,52 @@ def test_when_the_day_turns_overdue_is_recounted(mini_city: MiniCity) -> None:
     assert OpenCount.objects.aggregate(n=Sum("overdue"))["n"] > before
     rebuild(today=TODAY + timedelta(days=20))
     assert snapshot() == moved
+
+
+def test_a_sweep_pass_applies_a_bounded_slice_and_the_next_passes_the_rest(
+    mini_city: MiniCity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.utils import timezone
+
+    from zhengfa.flow.sweeper import sweep
+    from zhengfa.insight import apps
+    from zhengfa.insight.alerts.models import DetectionRun
+    from zhengfa.insight.alerts.services import last_closed_week
+
+    monkeypatch.setattr(apps, "SWEEP_BATCH_SIZE", 3)
+    monkeypatch.setattr(apps, "SWEEP_BATCHES", 2)
+    # This week's detection already ran, as on every pass but the weekly one (which
+    # drains the queue first, so that the week it tests is counted in full).
+    week = last_closed_week(timezone.now())
+    DetectionRun.objects.create(week=week, ran_at=timezone.now(), alpha=0.05, control="fdr")
+    world = build_world(mini_city, matters=20, changes=0)
+    queued = MatterChange.objects.count()
+    sweep()
+    assert MatterChange.objects.count() == queued - 2 * 3  # two batches of three per pass
+    assert MatterFact.objects.exists()
+    passes = 1
+    while MatterChange.objects.exists():
+        sweep()
+        passes += 1
+    assert passes == -(-queued // 6)
+    incremental = snapshot()
+    rebuild()
+    assert snapshot() == incremental and len(incremental["MatterFact"]) == len(world.matters)
+
+
+def test_a_full_rebuild_keeps_a_change_committed_during_it(mini_city: MiniCity) -> None:
+    """A writer that drew a queue id before the rebuild started but commits during it
+    (after its matter was read) leaves a row with an id below the highest one seen; the
+    rebuild must delete only the rows that existed when it started."""
+    build_world(mini_city, matters=6, changes=0)
+    ids = sorted(MatterChange.objects.values_list("id", flat=True))
+    late_id, late_matter = MatterChange.objects.values_list("id", "matter_id").get(id=ids[2])
+    MatterChange.objects.filter(id=late_id).delete()  # not yet committed at the start
+
+    def commit_late(_step: int) -> None:
+        if not MatterChange.objects.filter(id=late_id).exists():
+            MatterChange.objects.create(id=late_id, matter_id=late_matter)
+
+    result = rebuild(progress=commit_late)
+    assert list(MatterChange.objects.values_list("id", flat=True)) == [late_id]
+    assert result.changes == len(ids) - 1

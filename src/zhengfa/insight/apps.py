@@ -41,10 +41,17 @@ class InsightConfig(AppConfig):
         )
 
 
+# Batches of the change queue one sweep pass applies: the sweep must stay bounded, and the
+# refresh is restartable, so a backlog (a bulk import, a recalculation) drains over the
+# next passes; ``zhengfa insight refresh`` drains it all at once.
+SWEEP_BATCHES = 4
+SWEEP_BATCH_SIZE = 500
+
+
 def refresh_after_sweep(at: datetime) -> object:
     from zhengfa.insight.refresh import refresh
 
-    return refresh()
+    return refresh(limit=SWEEP_BATCH_SIZE, max_batches=SWEEP_BATCHES)
 
 
 def build_demo_counts(seed: int, progress: Any) -> dict[str, int]:

@@ -16,13 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import reduce
-from operator import or_
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection, models, transaction
 from django.db.models import BooleanField, Case, CharField, Count, DateField, F, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -197,14 +196,27 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
 
 
-def _key_filter(keys: set[tuple[Any, ...]], names: tuple[str, ...]) -> Q:
-    def one(key: tuple[Any, ...]) -> Q:
-        q = Q()
-        for name, value in zip(names, key, strict=True):
-            q &= Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
-        return q
+def _key_filter(keys: set[tuple[Any, ...]], names: tuple[str, ...]) -> RawSQL:
+    """Rows whose ``names`` equal one of ``keys``, as one row-value ``IN`` list.
 
-    return reduce(or_, (one(key) for key in keys))
+    A Q tree of one AND per key costs Django ~10 ms of compiling per hundred keys, every
+    time it is applied (the profile of a 500-change batch: 4 of its 10 s); this is one
+    string. The nullable grid compares through ``COALESCE(…, 0)`` (ids start at 1)."""
+    columns = ", ".join(_key_column(name) for name in names)
+    row = "(" + ", ".join(["%s"] * len(names)) + ")"
+    params = [
+        0 if value is None and name == "grid_id" else value
+        for key in keys
+        for name, value in zip(names, key, strict=True)
+    ]
+    rows = ", ".join([row] * len(keys))
+    sql = f"({columns}) IN ({rows})"  # column names and placeholders only
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
+
+
+def _key_column(name: str) -> str:
+    column = connection.ops.quote_name(name)
+    return f"COALESCE({column}, 0)" if name == "grid_id" else column
 
 
 def _partitions_of(matter_ids: set[int]) -> set[Partition]:
@@ -278,23 +290,31 @@ def pending() -> int:
 
 
 def refresh(
-    *, limit: int = 500, progress: Progress | None = None, today: date | None = None
+    *,
+    limit: int = 500,
+    max_batches: int | None = None,
+    progress: Progress | None = None,
+    today: date | None = None,
 ) -> RefreshResult:
     """Count "overdue" for ``today`` (default: the legal date now) and drain the change
-    queue batch by batch (each batch commits on its own)."""
+    queue batch by batch (each batch commits on its own) — all of it, or at most
+    ``max_batches`` batches, leaving the rest queued for the next call."""
     today = today or timezone.localdate()
     advance_day(today)
-    changes = matters = cells = 0
-    while True:
+    changes = matters = cells = batches = 0
+    while max_batches is None or batches < max_batches:
         done = refresh_batch(limit=limit, today=today)
         changes, matters, cells = changes + done.changes, matters + done.matters, cells + done.cells
+        batches += 1
         if progress is not None:
             progress(done.changes)
         if done.changes < limit:
-            return RefreshResult(changes, matters, cells)
+            break
+    return RefreshResult(changes, matters, cells)
 
 
 REBUILD_STEPS = 4
+DELETE_CHUNK = 900  # ids per DELETE … IN (…): under SQLite's 999 bound parameters
 
 
 def rebuild(*, progress: Progress | None = None, today: date | None = None) -> RefreshResult:
@@ -303,7 +323,10 @@ def rebuild(*, progress: Progress | None = None, today: date | None = None) -> R
     today = today or timezone.localdate()
     with transaction.atomic():
         _lock()
-        last = MatterChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        # The queue rows visible now are the ones this rebuild answers for. Not "every id
+        # up to the highest": a transaction that drew a lower id may commit during the
+        # rebuild, after its matter was read, and its row must stay for the next refresh.
+        queued = list(MatterChange.objects.values_list("id", flat=True))
         for model in (DailyCount, MonthlyCount, AreaCount, OpenCount, MatterFact):
             model.objects.all().delete()
         step(1)
@@ -313,6 +336,7 @@ def rebuild(*, progress: Progress | None = None, today: date | None = None) -> R
         _count_areas(MatterFact.objects.all())
         RefreshState.objects.update_or_create(key="counts", defaults={"as_of": today})
         step(1)
-        MatterChange.objects.filter(id__lte=last).delete()
+        for start in range(0, len(queued), DELETE_CHUNK):
+            MatterChange.objects.filter(id__in=queued[start : start + DELETE_CHUNK]).delete()
         step(1)
-        return RefreshResult(last, MatterFact.objects.count(), DailyCount.objects.count())
+        return RefreshResult(len(queued), MatterFact.objects.count(), DailyCount.objects.count())
