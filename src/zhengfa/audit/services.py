@@ -24,6 +24,7 @@ from django.utils import timezone
 from zhengfa.audit.canonical import canonical_json, sha256_hex
 from zhengfa.audit.chain import row_hash, shard_for
 from zhengfa.audit.models import AuditEntry, ShardHead
+from zhengfa.audit.statements import NativeCursor, statement_cursor
 from zhengfa.pii.envelope import seal_personal
 from zhengfa.pii.masking import redact_personal
 from zhengfa.pii.validation import find_personal
@@ -138,19 +139,21 @@ def _append(entry: AuditEntry, db: BaseDatabaseWrapper) -> None:
     entry.shard = _shard_of_transaction(db, own_shard)
     key = (db.alias, db.settings_dict["NAME"], entry.shard)
     known = _HEADS.get(key)
-    with db.cursor() as cursor:
-        if known is None or not _advance(cursor, entry, known):
-            if not _advance(cursor, entry, _locked_head(entry.shard)):
-                raise AuditUsageError(f"shard {entry.shard} head moved while locked")
-        _HEADS[key] = (entry.seq, entry.row_hash)
-        values = [getattr(entry, name) for name in _INSERTED]
-        values[_CREATED_AT] = db.ops.adapt_datetimefield_value(entry.created_at)
-        cursor.execute(_INSERT_ROW, values)
-        entry.pk = cursor.fetchone()[0]
+    cursor = statement_cursor()
+    if known is None or not _advance(cursor, entry, known):
+        if not _advance(cursor, entry, _locked_head(entry.shard)):
+            raise AuditUsageError(f"shard {entry.shard} head moved while locked")
+    _HEADS[key] = (entry.seq, entry.row_hash)
+    values = [getattr(entry, name) for name in _INSERTED]
+    values[_CREATED_AT] = db.ops.adapt_datetimefield_value(entry.created_at)
+    cursor.execute(_INSERT_ROW, values)
+    entry.pk = cursor.fetchone()[0]
     entry._state.adding = False
 
 
-def _advance(cursor: CursorWrapper, entry: AuditEntry, head: tuple[int, str]) -> bool:
+def _advance(
+    cursor: CursorWrapper | NativeCursor, entry: AuditEntry, head: tuple[int, str]
+) -> bool:
     """Make ``entry`` the shard's next link if the head is still ``head``."""
     entry.seq, entry.prev_hash = head[0] + 1, head[1]
     entry.row_hash = row_hash(entry)

@@ -2,8 +2,8 @@
 
 A stage transition writes a handful of rows; building them through the ORM (query
 compilation, model instances, signals) cost about ten times the database work. The
-services write them with these helpers instead: parameterised statements through
-Django's cursor (so its wrappers, adapters and test isolation still apply), values
+services write them with these helpers instead: parameterised statements on the kept
+cursor of ``zhengfa.audit.statements`` (the DB-API cursor itself on SQLite), values
 adapted exactly as the ORM adapts them, so a row written here is byte for byte the row
 ``Model.save()`` would have written.
 """
@@ -12,78 +12,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
-from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
-from django.db.backends.utils import CursorWrapper
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from zhengfa.audit.statements import NativeCursor, statement_cursor
 from zhengfa.org.scoping import Action, Scope
 
-
-class NativeCursor:
-    """SQLite: the DB-API cursor itself, for the hot path's few fixed statements.
-
-    Django's cursor wrapper and its SQLite subclass cost more per statement than SQLite
-    spends running a short one: three wrapper calls, and the ``%s`` → ``?`` conversion by
-    regular expression on every execution. Here each statement text is converted once
-    (cached) and run on a plain ``sqlite3`` cursor of the same connection — the same
-    transaction, the same type converters — with driver errors still raised as Django's
-    (``IntegrityError`` …) through the connection's error wrapper."""
-
-    __slots__ = ("_errors", "_raw", "db")
-
-    def __init__(self, db: Any) -> None:
-        self.db = db
-        self._raw = db.connection.cursor()
-        self._errors = db.wrap_database_errors
-
-    def execute(self, text: str, params: Sequence[Any] = ()) -> None:
-        with self._errors:
-            self._raw.execute(_qmark(text), params)
-
-    def fetchone(self) -> Any:
-        with self._errors:
-            return self._raw.fetchone()
-
-    def fetchall(self) -> list[Any]:
-        with self._errors:
-            return self._raw.fetchall()
-
-    @property
-    def rowcount(self) -> int:
-        return int(self._raw.rowcount)
-
-
-@lru_cache(maxsize=512)
-def _qmark(text: str) -> str:
-    """The statement in sqlite3's qmark style, exactly as Django's SQLite cursor converts it."""
-    return FORMAT_QMARK_REGEX.sub("?", text).replace("%%", "%")
-
-
-def statement_cursor() -> CursorWrapper | NativeCursor:
-    """A cursor of the default database connection, kept for the connection's life.
-
-    Opening and closing a cursor per statement cost as much as a short statement; a
-    transition runs several. The cursor is rebuilt when the connection is (closed, reset
-    between tests), and not kept while queries are being logged (DEBUG, a test counting
-    queries), so those still see every statement through the debug wrapper. Its ``db``
-    is the connection itself (no per-attribute lookup through the thread-local proxy).
-    On SQLite it is a ``NativeCursor``; on PostgreSQL Django's (the round trip dwarfs the
-    wrapper there, and psycopg takes ``%s`` as it is)."""
-    db = connections[DEFAULT_DB_ALIAS]
-    if db.queries_logged:
-        return db.cursor()
-    kept: tuple[Any, CursorWrapper | NativeCursor] | None = db.__dict__.get("_zf_statement_cursor")
-    if kept is None or db.connection is None or kept[0] is not db.connection:
-        db.ensure_connection()
-        kept = (db.connection, NativeCursor(db) if db.vendor == "sqlite" else db.cursor())
-        db.__dict__["_zf_statement_cursor"] = kept
-    return kept[1]
+__all__ = [
+    "NativeCursor",
+    "insert",
+    "read_at",
+    "read_day",
+    "scope_condition",
+    "statement_cursor",
+    "update",
+]
 
 
 def read_at(value: datetime | str) -> datetime:

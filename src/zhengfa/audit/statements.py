@@ -1,0 +1,77 @@
+"""A kept cursor for the few fixed statements of hot paths: the audit append and the flow
+engine's transitions (docs/flow.md, "The transition fast path").
+
+It lives here, in the lowest app that uses it, so that the audit log needs nothing from
+the apps that write to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
+from django.db.backends.utils import CursorWrapper
+
+
+class NativeCursor:
+    """SQLite: the DB-API cursor itself, for the hot path's few fixed statements.
+
+    Django's cursor wrapper and its SQLite subclass cost more per statement than SQLite
+    spends running a short one: three wrapper calls, and the ``%s`` → ``?`` conversion by
+    regular expression on every execution. Here each statement text is converted once
+    (cached) and run on a plain ``sqlite3`` cursor of the same connection — the same
+    transaction, the same type converters — with driver errors still raised as Django's
+    (``IntegrityError`` …) through the connection's error wrapper."""
+
+    __slots__ = ("_errors", "_raw", "db")
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self._raw = db.connection.cursor()
+        self._errors = db.wrap_database_errors
+
+    def execute(self, text: str, params: Sequence[Any] = ()) -> None:
+        with self._errors:
+            self._raw.execute(_qmark(text), params)
+
+    def fetchone(self) -> Any:
+        with self._errors:
+            return self._raw.fetchone()
+
+    def fetchall(self) -> list[Any]:
+        with self._errors:
+            return self._raw.fetchall()
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._raw.rowcount)
+
+
+@lru_cache(maxsize=512)
+def _qmark(text: str) -> str:
+    """The statement in sqlite3's qmark style, exactly as Django's SQLite cursor converts it."""
+    return FORMAT_QMARK_REGEX.sub("?", text).replace("%%", "%")
+
+
+def statement_cursor() -> CursorWrapper | NativeCursor:
+    """A cursor of the default database connection, kept for the connection's life.
+
+    Opening and closing a cursor per statement cost as much as a short statement; a
+    transition runs several. The cursor is rebuilt when the connection is (closed, reset
+    between tests), and not kept while queries are being logged (DEBUG, a test counting
+    queries), so those still see every statement through the debug wrapper. Its ``db``
+    is the connection itself (no per-attribute lookup through the thread-local proxy).
+    On SQLite it is a ``NativeCursor``; on PostgreSQL Django's (the round trip dwarfs the
+    wrapper there, and psycopg takes ``%s`` as it is)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.queries_logged:
+        return db.cursor()
+    kept: tuple[Any, CursorWrapper | NativeCursor] | None = db.__dict__.get("_zf_statement_cursor")
+    if kept is None or db.connection is None or kept[0] is not db.connection:
+        db.ensure_connection()
+        kept = (db.connection, NativeCursor(db) if db.vendor == "sqlite" else db.cursor())
+        db.__dict__["_zf_statement_cursor"] = kept
+    return kept[1]
