@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from zhengfa.org.models import Grid, PoliceBeat, Region, RegionLevel, Unit, UnitKind, User
@@ -36,10 +37,18 @@ class MiniCity:
         return self.outsiders[Role.CENTRE_OPERATOR]
 
 
-@cache
 def password_hash() -> str:
-    """PASSWORD hashed once per test run: argon2 is slow by design."""
-    return make_password(PASSWORD)
+    """PASSWORD hashed once per test run and hasher: argon2 is slow by design.
+
+    Keyed by the preferred hasher, because some test packages prefer MD5 for speed: a
+    hash cached there must not reach tests whose settings no longer list MD5.
+    """
+    return _hash_with(settings.PASSWORD_HASHERS[0])
+
+
+@cache
+def _hash_with(hasher: str) -> str:
+    return make_password(PASSWORD)  # made with ``hasher``, the preferred one right now
 
 
 def square(x: float, y: float, size: float = 0.01) -> dict[str, object]:
