@@ -5,12 +5,14 @@ and shown on the map by block. Runs in the PostgreSQL pass (``browser``)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.org.mini_city import PASSWORD
 from tests.police.conftest import INSIDE_A, PoliceWorld, make_user
@@ -144,6 +146,7 @@ def test_a_roster_is_generated_and_shown_on_the_map(
     assert page.url.endswith(f"/police/rosters/{roster.pk}/")
     assert int(page.get_attribute("#roster-map", "data-patrolled") or 0) > 0
     page.select_option("#roster-hour", "04:00")
-    page.wait_for_function("document.getElementById('map-status').textContent.startsWith('04')")
+    # A locator wait, not wait_for_function: the page's CSP forbids the eval it would need.
+    expect(page.locator("#map-status")).to_have_text(re.compile(r"^04"))
     _shot(page, "roster-map")
     assert not [e for e in errors if "Error" in e]
