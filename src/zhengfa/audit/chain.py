@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -44,8 +45,13 @@ def shard_count() -> int:
 
 def shard_for(subject_type: str, subject_id: str, shards: int | None = None) -> int:
     """A stable shard for a subject: all rows about one subject share one chain."""
+    return _shard_for(subject_type, subject_id, shards or shard_count())
+
+
+@lru_cache(maxsize=4096)  # a subject's changes come in runs (a matter's steps)
+def _shard_for(subject_type: str, subject_id: str, shards: int) -> int:
     digest = hashlib.sha256(f"{subject_type}\x00{subject_id}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") % (shards or shard_count())
+    return int.from_bytes(digest[:8], "big") % shards
 
 
 def row_hash_of(values: Mapping[str, Any]) -> str:

@@ -22,9 +22,9 @@ from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from zhengfa.audit.canonical import canonical_json, sha256_hex
-from zhengfa.audit.chain import row_hash, shard_for
+from zhengfa.audit.chain import row_hash_of, shard_for
 from zhengfa.audit.models import AuditEntry, ShardHead
-from zhengfa.audit.statements import NativeCursor, statement_cursor
+from zhengfa.audit.statements import NativeCursor, instance, statement_cursor
 from zhengfa.pii.envelope import seal_personal
 from zhengfa.pii.masking import redact_personal
 from zhengfa.pii.validation import find_personal
@@ -72,42 +72,45 @@ def audit_record(
         raise AuditUsageError("audit_record must run inside the transaction of the change")
     if not action:
         raise AuditUsageError("audit_record needs an action, e.g. 'case.file'")
-    entry = AuditEntry(action=action, reason=reason, created_at=timezone.now())
-    _set_actor(entry, actor)
-    _set_subject(entry, subject, subject_type, subject_id, subject_label)
-    entry.old_json = _clean_json("old", old)
-    entry.new_json = _clean_json("new", new)
     _refuse_personal("reason", reason)
-    if personal:
-        entry.personal = seal_personal(dict(personal), person)
-    entry.person_ref = person.pk if person is not None else None
-    _append(entry, db)
-    return entry
+    row: dict[str, Any] = {
+        "action": action,
+        "reason": reason,
+        "created_at": timezone.now(),
+        **_actor(actor),
+        **_subject(subject, subject_type, subject_id, subject_label),
+        "old_json": _clean_json("old", old),
+        "new_json": _clean_json("new", new),
+        "personal": seal_personal(dict(personal), person) if personal else "",
+        "person_ref": person.pk if person is not None else None,
+    }
+    _append(row, db)
+    return instance(AuditEntry, row)
 
 
-def _set_actor(entry: AuditEntry, actor: Any) -> None:
+def _actor(actor: Any) -> dict[str, Any]:
     if actor is None or not getattr(actor, "is_authenticated", False):
-        entry.actor_label = "anonymous" if actor is not None else "system"
-        return
-    entry.actor_id = actor.pk
-    entry.actor_label = redact_personal(actor.get_username())[:160]
-    entry.actor_role = str(getattr(actor, "role", ""))[:32]
+        label = "anonymous" if actor is not None else "system"
+        return {"actor_id": None, "actor_label": label, "actor_role": ""}
+    return {
+        "actor_id": actor.pk,
+        "actor_label": redact_personal(actor.get_username())[:160],
+        "actor_role": str(getattr(actor, "role", ""))[:32],
+    }
 
 
-def _set_subject(
-    entry: AuditEntry,
-    subject: models.Model | None,
-    subject_type: str,
-    subject_id: str,
-    subject_label: str,
-) -> None:
+def _subject(
+    subject: models.Model | None, subject_type: str, subject_id: str, subject_label: str
+) -> dict[str, str]:
     if subject is not None:
         subject_type = subject_type or subject._meta.label_lower
         subject_id = subject_id or str(subject.pk)
         subject_label = subject_label or str(subject)
-    entry.subject_type = subject_type[:64]
-    entry.subject_id = str(subject_id)[:64]
-    entry.subject_label = redact_personal(subject_label)[:200]
+    return {
+        "subject_type": subject_type[:64],
+        "subject_id": str(subject_id)[:64],
+        "subject_label": redact_personal(subject_label)[:200],
+    }
 
 
 def _clean_json(name: str, values: Mapping[str, Any] | None) -> str:
@@ -128,36 +131,36 @@ def _refuse_personal(name: str, text: str) -> None:
         )
 
 
-def _append(entry: AuditEntry, db: BaseDatabaseWrapper) -> None:
-    """Link the row into its shard's chain under that shard's head lock only.
+def _append(row: dict[str, Any], db: BaseDatabaseWrapper) -> None:
+    """Link the row into its shard's chain under that shard's head lock only, and insert
+    it (``row`` gains its shard, sequence, hashes and id).
 
     Two statements in the common case: the head moves by compare-and-set from the head
     this process last wrote (the UPDATE takes the row lock; if another writer moved the
     head meanwhile it matches nothing), then the row is inserted. Otherwise the head is
     read under its lock first. Either way the row links to the committed head."""
-    own_shard = shard_for(entry.subject_type, entry.subject_id or f"actor:{entry.actor_id}")
-    entry.shard = _shard_of_transaction(db, own_shard)
-    key = (db.alias, db.settings_dict["NAME"], entry.shard)
+    own_shard = shard_for(row["subject_type"], row["subject_id"] or f"actor:{row['actor_id']}")
+    row["shard"] = shard = _shard_of_transaction(db, own_shard)
+    key = (db.alias, db.settings_dict["NAME"], shard)
     known = _HEADS.get(key)
     cursor = statement_cursor()
-    if known is None or not _advance(cursor, entry, known):
-        if not _advance(cursor, entry, _locked_head(entry.shard)):
-            raise AuditUsageError(f"shard {entry.shard} head moved while locked")
-    _HEADS[key] = (entry.seq, entry.row_hash)
-    values = [getattr(entry, name) for name in _INSERTED]
-    values[_CREATED_AT] = db.ops.adapt_datetimefield_value(entry.created_at)
+    if known is None or not _advance(cursor, row, known):
+        if not _advance(cursor, row, _locked_head(shard)):
+            raise AuditUsageError(f"shard {shard} head moved while locked")
+    _HEADS[key] = (row["seq"], row["row_hash"])
+    values = [row[name] for name in _INSERTED]
+    values[_CREATED_AT] = db.ops.adapt_datetimefield_value(row["created_at"])
     cursor.execute(_INSERT_ROW, values)
-    entry.pk = cursor.fetchone()[0]
-    entry._state.adding = False
+    row["id"] = cursor.fetchone()[0]
 
 
 def _advance(
-    cursor: CursorWrapper | NativeCursor, entry: AuditEntry, head: tuple[int, str]
+    cursor: CursorWrapper | NativeCursor, row: dict[str, Any], head: tuple[int, str]
 ) -> bool:
-    """Make ``entry`` the shard's next link if the head is still ``head``."""
-    entry.seq, entry.prev_hash = head[0] + 1, head[1]
-    entry.row_hash = row_hash(entry)
-    cursor.execute(_MOVE_HEAD, [entry.seq, entry.row_hash, entry.shard, *head])
+    """Make ``row`` the shard's next link if the head is still ``head``."""
+    row["seq"], row["prev_hash"] = head[0] + 1, head[1]
+    row["row_hash"] = row_hash_of(row)
+    cursor.execute(_MOVE_HEAD, [row["seq"], row["row_hash"], row["shard"], *head])
     return bool(cursor.rowcount)
 
 

@@ -7,13 +7,17 @@ the apps that write to it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import lru_cache
-from typing import Any
+import threading
+from collections.abc import Mapping, Sequence
+from functools import cache, lru_cache
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
 from django.db.backends.utils import CursorWrapper
+from django.db.models import Field, Model
+
+M = TypeVar("M", bound=Model)
 
 
 class NativeCursor:
@@ -65,13 +69,44 @@ def statement_cursor() -> CursorWrapper | NativeCursor:
     queries), so those still see every statement through the debug wrapper. Its ``db``
     is the connection itself (no per-attribute lookup through the thread-local proxy).
     On SQLite it is a ``NativeCursor``; on PostgreSQL Django's (the round trip dwarfs the
-    wrapper there, and psycopg takes ``%s`` as it is)."""
+    wrapper there, and psycopg takes ``%s`` as it is).
+
+    The last one is also remembered per thread, because looking the connection up in
+    ``django.db.connections`` (an ``asgiref`` local) cost more than the statements it
+    is for. Django's connections are per thread (``thread_critical``), so this is the
+    same object the lookup would return."""
+    kept = getattr(_THREAD, "kept", None)
+    if kept is not None:
+        db, raw, cursor = kept
+        if db.connection is raw and raw is not None and not db.queries_logged:
+            return cursor
+    return _new_statement_cursor()
+
+
+def _new_statement_cursor() -> CursorWrapper | NativeCursor:
     db = connections[DEFAULT_DB_ALIAS]
     if db.queries_logged:
+        _THREAD.kept = None
         return db.cursor()
-    kept: tuple[Any, CursorWrapper | NativeCursor] | None = db.__dict__.get("_zf_statement_cursor")
-    if kept is None or db.connection is None or kept[0] is not db.connection:
-        db.ensure_connection()
-        kept = (db.connection, NativeCursor(db) if db.vendor == "sqlite" else db.cursor())
-        db.__dict__["_zf_statement_cursor"] = kept
-    return kept[1]
+    db.ensure_connection()
+    cursor = NativeCursor(db) if db.vendor == "sqlite" else db.cursor()
+    _THREAD.kept = (db, db.connection, cursor)
+    return cursor
+
+
+_THREAD = threading.local()
+
+
+def instance(model: type[M], values: Mapping[str, Any]) -> M:
+    """An instance of a row just written, from ``values`` by attribute name (the others
+    take their defaults). Built positionally, as Django builds the rows it reads: by
+    keyword, ``Model.__init__`` costs several times more, on every hot-path write."""
+    fields = _concrete_fields(model)
+    made = model(*[values[name] if name in values else f.get_default() for name, f in fields])
+    made._state.adding = "id" not in values
+    return made
+
+
+@cache
+def _concrete_fields(model: type[Model]) -> tuple[tuple[str, Field[Any, Any]], ...]:
+    return tuple((f.attname, f) for f in model._meta.concrete_fields)

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from zhengfa.api import ProblemError
+from zhengfa.clock.clock import SHANGHAI
 
 
 def now() -> datetime:
@@ -17,8 +18,9 @@ def now() -> datetime:
 
 
 def legal_day(instant: datetime | None = None) -> date:
-    """The legal date (Asia/Shanghai) of an instant, by default of now."""
-    return timezone.localdate(instant or now())
+    """The legal date (Asia/Shanghai) of an instant, by default of now: Beijing time
+    whatever zone the request activated."""
+    return timezone.localdate(instant or now(), SHANGHAI)
 
 
 def invalid(field: str, message: str) -> ValidationError:

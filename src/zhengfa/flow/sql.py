@@ -10,21 +10,23 @@ adapted exactly as the ORM adapts them, so a row written here is byte for byte t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection, models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from zhengfa.audit.statements import NativeCursor, statement_cursor
+from zhengfa.audit.statements import NativeCursor, instance, statement_cursor
 from zhengfa.org.scoping import Action, Scope
 
 __all__ = [
     "NativeCursor",
+    "instance",
     "insert",
     "read_at",
     "read_day",
@@ -57,25 +59,49 @@ def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     return field
 
 
-def _adapter(field: models.Field[Any, Any]) -> str:
-    """How a field's Python value becomes a parameter, decided once per field."""
+Converter = Callable[[Any], Any] | None  # None: the value goes to the driver as it is
+
+
+def _converter(field: models.Field[Any, Any], db: Any) -> Converter:
+    """How a field's Python value becomes a parameter, decided once per field and database,
+    exactly as the ORM converts it."""
     if isinstance(field, models.DateTimeField):
-        return "at"
+        if db.vendor == "sqlite" and settings.USE_TZ:
+            return _sqlite_instant
+        return db.ops.adapt_datetimefield_value  # type: ignore[no-any-return]
     if isinstance(field, models.DateField):
-        return "day"
+        return db.ops.adapt_datefield_value  # type: ignore[no-any-return]
     if isinstance(field, models.JSONField):
-        return "field"
+        return partial(_prepared, field, db)
     if field.is_relation:
-        return "pk"
-    return "as-is"  # text, numbers and booleans go to both drivers unchanged
+        return _key
+    return None  # text, numbers and booleans go to both drivers unchanged
+
+
+def _sqlite_instant(value: datetime) -> str:
+    """``DatabaseOperations.adapt_datetimefield_value`` of Django's SQLite backend with
+    ``USE_TZ`` (the connection's zone is UTC), without its per-call settings lookups."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return str(value)
+
+
+def _prepared(field: models.Field[Any, Any], db: Any, value: Any) -> Any:
+    return field.get_db_prep_save(value, db)
+
+
+def _key(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
 
 
 @cache
 def _statement(
     kind: str, model: type[models.Model], names: tuple[str, ...], extra: str, vendor: str
-) -> tuple[str, tuple[tuple[str, models.Field[Any, Any]], ...]]:
-    """The SQL text (a whole INSERT row or UPDATE SET list) and each name's adapter."""
-    quote = connection.ops.quote_name
+) -> tuple[str, tuple[Converter, ...]]:
+    """The SQL text (a whole INSERT row or UPDATE SET list) and each name's converter,
+    per database vendor (the converters keep no connection state)."""
+    db = connection
+    quote = db.ops.quote_name
     fields = tuple(_field(model, n) for n in names)
     table, columns = quote(model._meta.db_table), [quote(str(f.column)) for f in fields]
     if kind == "insert":
@@ -87,43 +113,14 @@ def _statement(
             counter = quote(str(_field(model, extra).column))
             sets.append(f"{counter} = {counter} + 1")
         text = f"UPDATE {table} SET {', '.join(sets)}"  # noqa: S608
-    return text, tuple((_adapter(f), f) for f in fields)
+    return text, tuple(_converter(f, db) for f in fields)
 
 
-def _adapted(
-    db: Any, adapters: tuple[tuple[str, models.Field[Any, Any]], ...], values: Iterable[Any]
-) -> list[Any]:
-    ops, out = db.ops, []
-    for (how, field), value in zip(adapters, values, strict=True):
-        if value is None or how == "as-is":
-            out.append(value)
-        elif how == "at":
-            out.append(_adapted_instant(ops, value))
-        elif how == "day":
-            out.append(ops.adapt_datefield_value(value))
-        elif how == "pk":
-            out.append(value.pk if isinstance(value, models.Model) else value)
-        else:
-            out.append(field.get_db_prep_save(value, db))
-    return out
-
-
-def _adapted_instant(ops: Any, value: datetime) -> Any:
-    """``ops.adapt_datetimefield_value(value)``, remembered for the last instant: a step
-    writes its one instant into most of its rows (events, stop times, the matter), and
-    the adaptation (to UTC, to text on SQLite) is a tenth of the step's Python time."""
-    global _last_instant
-    key = (ops, value, value.tzinfo)
-    last = _last_instant
-    if last is not None and last[0] == key:
-        return last[1]
-    adapted = ops.adapt_datetimefield_value(value)
-    _last_instant = (key, adapted)
-    return adapted
-
-
-# (ops, instant, its zone) and the adapted value; one tuple, replaced whole (threads).
-_last_instant: tuple[tuple[Any, datetime, Any], Any] | None = None
+def _adapted(converters: tuple[Converter, ...], values: Iterable[Any]) -> list[Any]:
+    return [
+        value if convert is None or value is None else convert(value)
+        for convert, value in zip(converters, values, strict=True)
+    ]
 
 
 def insert(
@@ -135,10 +132,10 @@ def insert(
         return []
     names = tuple(rows[0])
     cursor = statement_cursor()
-    text, adapters = _statement("insert", model, names, "", cursor.db.vendor)
+    text, converters = _statement("insert", model, names, "", cursor.db.vendor)
     row_marks = text[text.rindex("(") :]
     sql = text + f", {row_marks}" * (len(rows) - 1)
-    params = [v for row in rows for v in _adapted(cursor.db, adapters, (row[n] for n in names))]
+    params = [v for row in rows for v in _adapted(converters, [row[n] for n in names])]
     if not returning:
         cursor.execute(sql, params)
         return []
@@ -155,8 +152,8 @@ def update(
 ) -> int:
     """``UPDATE … SET changes [, increment = increment + 1] WHERE where``; rows changed."""
     cursor = statement_cursor()
-    text, adapters = _statement("update", model, tuple(changes), increment, cursor.db.vendor)
-    values = _adapted(cursor.db, adapters, changes.values())
+    text, converters = _statement("update", model, tuple(changes), increment, cursor.db.vendor)
+    values = _adapted(converters, changes.values())
     cursor.execute(f"{text} WHERE {where}", [*values, *params])
     return int(cursor.rowcount)
 

@@ -130,18 +130,22 @@ def start_row(
         value = legal.new_value(
             rule=rule, started_on=started_on, started_at=started_at, period=amount
         )
-    clock = Clock(
-        matter=matter,
-        purpose=purpose,
-        label=label,
-        rule=rule,
-        period_amount=period[0] if period else None,
-        period_unit=period[1] if period else "",
-        started_on=started_on,
-        started_at=started_at,
-        state=ClockState.RUNNING,
-        holder_id=holder.pk if holder is not None else matter.owner_id,
+    clock = sql.instance(
+        Clock,
+        {
+            "matter_id": matter.pk,
+            "purpose": purpose,
+            "label": label,
+            "rule": rule,
+            "period_amount": period[0] if period else None,
+            "period_unit": period[1] if period else "",
+            "started_on": started_on,
+            "started_at": started_at,
+            "state": ClockState.RUNNING,
+            "holder_id": holder.pk if holder is not None else matter.owner_id,
+        },
     )
+    Clock.matter.field.set_cached_value(clock, matter)  # as Clock(matter=matter) would
     store(clock, value, fired=set())
     (clock.pk,) = sql.insert(Clock, [_clock_row(clock)], returning=True)
     clock._state.adding = False
