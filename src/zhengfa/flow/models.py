@@ -204,7 +204,12 @@ class ClockEvent(models.Model):
     legal_basis = models.CharField(_("法律依据 legal basis"), max_length=200)
     actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT)
     approval = models.ForeignKey(
-        "Approval", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+        "Approval",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,  # indexed below, where set
     )
     due_before = models.DateField(null=True, blank=True)
     due_after = models.DateField(null=True, blank=True)
@@ -212,6 +217,15 @@ class ClockEvent(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        indexes = [
+            # Only approved changes carry an approval: a partial index spares every other
+            # event (each stage transition's) one index write.
+            models.Index(
+                fields=["approval"],
+                name="flow_clockevent_approval",
+                condition=models.Q(approval__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.clock_id} {self.on}"
