@@ -20,6 +20,7 @@ import base64
 import json
 import logging
 import os
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -47,6 +48,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from zhengfa.audit.statements import NativeCursor, qmark  # noqa: E402
 from zhengfa.clock.bulk import KIND_MONTHS_CIVIL, due_dates  # noqa: E402
 from zhengfa.flow.machine import Kind, Stage, register  # noqa: E402
 from zhengfa.flow.models import Matter  # noqa: E402
@@ -119,7 +121,7 @@ def transitions(court: Unit, judge: User, cases: int) -> dict[str, float]:
     bare = _bare_updates([m.pk for m in matters])
     spiff = _spiff_bpmn(cases)
     spiff_core = _spiff_core(cases)
-    return {
+    figures = {
         "flow_steps_per_s": flow,
         "spiff_bpmn_steps_per_s": spiff,
         "spiff_core_steps_per_s": spiff_core,
@@ -128,6 +130,56 @@ def transitions(court: Unit, judge: User, cases: int) -> dict[str, float]:
         "flow_over_spiff_core": flow / spiff_core,
         "bare_over_flow": bare / flow,
     }
+    if connection.vendor == "sqlite":
+        floor = _sql_floor(judge, _open(court, judge, cases))
+        figures.update({"sql_floor_steps_per_s": floor, "bare_over_sql_floor": bare / floor})
+    return figures
+
+
+def _sql_floor(judge: User, matters: list[Matter]) -> float:
+    """SQLite: the statements ``matter_move`` runs for ``matters``' steps, captured, then
+    replayed on a copy of the database taken before them with plain ``sqlite3`` — one
+    transaction a step, nothing between the statements. What writing the same rows costs
+    without any of the engine's Python: a bound no implementation of these writes beats."""
+    path = connection.settings_dict["NAME"]
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the file alone is the database
+    copy = path + ".floor"
+    shutil.copyfile(path, copy)
+    steps = _captured_moves(judge, matters)
+    replica = sqlite3.connect(copy, isolation_level=None)
+    replica.execute("PRAGMA journal_mode=WAL")
+    replica.execute("PRAGMA synchronous=NORMAL")
+    cursor = replica.cursor()
+    start = time.perf_counter()
+    for statements in steps:
+        cursor.execute("BEGIN IMMEDIATE")
+        for text, params in statements:
+            cursor.execute(text, params).fetchall()
+        cursor.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    replica.close()
+    return len(steps) / elapsed
+
+
+def _captured_moves(judge: User, matters: list[Matter]) -> list[list[tuple[str, list[Any]]]]:
+    """Each step's statements as sqlite3 runs them (text in ``?`` style, parameters)."""
+    steps: list[list[tuple[str, list[Any]]]] = []
+    run = NativeCursor.execute
+
+    def capture(cursor: NativeCursor, text: str, params: Any = ()) -> None:
+        steps[-1].append((qmark(text), list(params)))
+        run(cursor, text, params)
+
+    NativeCursor.execute = capture  # type: ignore[method-assign]
+    try:
+        for matter in matters:
+            for stage in STAGES:
+                steps.append([])
+                matter_move(actor=judge, matter=matter, to_stage=stage, version=matter.version)
+    finally:
+        NativeCursor.execute = run  # type: ignore[method-assign]
+    return steps
 
 
 def _bare_updates(ids: list[int]) -> float:

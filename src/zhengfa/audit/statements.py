@@ -39,7 +39,7 @@ class NativeCursor:
 
     def execute(self, text: str, params: Sequence[Any] = ()) -> None:
         with self._errors:
-            self._raw.execute(_qmark(text), params)
+            self._raw.execute(qmark(text), params)
 
     def fetchone(self) -> Any:
         with self._errors:
@@ -55,7 +55,7 @@ class NativeCursor:
 
 
 @lru_cache(maxsize=512)
-def _qmark(text: str) -> str:
+def qmark(text: str) -> str:
     """The statement in sqlite3's qmark style, exactly as Django's SQLite cursor converts it."""
     return FORMAT_QMARK_REGEX.sub("?", text).replace("%%", "%")
 
