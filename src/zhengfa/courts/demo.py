@@ -19,7 +19,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import transaction
@@ -27,6 +26,7 @@ from django.db import transaction
 from zhengfa.audit.services import audit_record
 from zhengfa.clock import ClockError, Period
 from zhengfa.clock import Unit as PeriodUnit
+from zhengfa.clock.clock import SHANGHAI
 from zhengfa.courts.casenumber import format_case_number
 from zhengfa.courts.flows import FIRST_INSTANCE_RULES
 from zhengfa.courts.models import (
@@ -50,7 +50,6 @@ from zhengfa.flow.models import Clock, ClockEvent, ClockEventKind, ClockState, H
 from zhengfa.org.models import Unit, UnitKind, User
 from zhengfa.org.roles import Role
 
-SH = ZoneInfo("Asia/Shanghai")
 START = date(2024, 1, 1)
 CASES_A_YEAR = 800  # per basic court (a real one registers a few thousand; kept for speed)
 P = Procedure
@@ -262,7 +261,7 @@ def _value(rule: str, on: date) -> legal.LegalClock:
 
 
 def _instant(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=SH)
+    return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
 
 
 def _appeals(

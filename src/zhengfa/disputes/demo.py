@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from zhengfa.audit.services import audit_record
+from zhengfa.clock.clock import SHANGHAI
 from zhengfa.disputes.credit_code import CHARSET, check_character
 from zhengfa.disputes.defaults import defaults_ensure
 from zhengfa.disputes.flows import DISPUTE_KIND
@@ -56,7 +56,6 @@ from zhengfa.flow.common import legal_day
 from zhengfa.flow.models import Matter, MatterStatus
 from zhengfa.org.models import Grid, Region, RegionLevel, Unit, UnitKind, User
 
-SH = ZoneInfo("Asia/Shanghai")
 YEARS = 3
 PER_1000_A_YEAR = 2.5
 OPEN_NOW = 24  # reported through the services in the demo township
@@ -201,7 +200,7 @@ def _write_month(
                 opened = datetime.combine(
                     first + timedelta(days=int(rng.integers(days))),
                     time(int(rng.integers(8, 18)), int(rng.integers(60))),
-                    tzinfo=SH,
+                    tzinfo=SHANGHAI,
                 )
                 took = int(rng.gamma(2.0, 5.0)) + 1
                 matters.append(
@@ -329,7 +328,7 @@ def _write_analyses(rng: np.random.Generator, months: list[date]) -> int:
             held_on=first + timedelta(days=int(rng.integers(5, 25))),
             topic=f"{first:%Y年%m月}矛盾纠纷联合研判",
             decision="分析研判本季度矛盾纠纷态势，落实属地责任 quarterly joint analysis",
-            created_at=datetime.combine(first, time(9), tzinfo=SH),
+            created_at=datetime.combine(first, time(9), tzinfo=SHANGHAI),
             is_demo=True,
         )
         for first in months[::3]

@@ -26,11 +26,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from zhengfa.audit.services import audit_record
+from zhengfa.clock.clock import SHANGHAI
 from zhengfa.flow.common import legal_day, now
 from zhengfa.flow.models import (
     Holding,
@@ -57,7 +57,6 @@ from zhengfa.org.geo import polygon_from_geojson
 from zhengfa.org.models import Grid, Region, RegionLevel, Unit, UnitKind, User
 from zhengfa.org.roles import Role
 
-SH = ZoneInfo("Asia/Shanghai")
 YEARS = 3
 DEMO_TOWNSHIP = "230402001"
 OPEN_NOW = 12  # inspections with a finding, today, in the demo township
@@ -241,7 +240,7 @@ def _campaign(
         starts_on=starts,
         ends_on=ends,
         lead_unit=county.centre,
-        created_at=datetime.combine(starts - timedelta(days=7), time(9), tzinfo=SH),
+        created_at=datetime.combine(starts - timedelta(days=7), time(9), tzinfo=SHANGHAI),
         is_demo=True,
     )
     campaign.units.set([county.centre, *county.townships])
@@ -365,7 +364,9 @@ def _history_matter(
 ) -> Matter:
     """Closed once rectified — unless, in the tail, rectification ends after now or the
     township let it run late (then it is still rectifying)."""
-    found = datetime.combine(day, time(int(rng.integers(8, 17)), int(rng.integers(60))), tzinfo=SH)
+    found = datetime.combine(
+        day, time(int(rng.integers(8, 17)), int(rng.integers(60))), tzinfo=SHANGHAI
+    )
     low, high = TOOK_DAYS[severity]
     took = timedelta(days=int(rng.integers(low, high + 1)), hours=int(rng.integers(1, 6)))
     late = tail and rng.random() < county.late.get(grid.region_id[:9], 0.0)

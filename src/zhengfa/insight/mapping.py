@@ -23,12 +23,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, DateField, F, Q, QuerySet, Sum
 from django.db.models.functions import Length, Substr, TruncWeek
 
 from zhengfa.api import ProblemError
+from zhengfa.clock.clock import SHANGHAI
 from zhengfa.flow.machine import KINDS
 from zhengfa.flow.models import Matter, MatterStatus
 from zhengfa.insight.aggregates import measure_by
@@ -38,7 +38,6 @@ from zhengfa.insight.weeks import format_week
 from zhengfa.org.models import Grid
 from zhengfa.org.scoping import Scope
 
-LEGAL_ZONE = ZoneInfo("Asia/Shanghai")
 UNMAPPED_KINDS = frozenset({"petition"})  # 信访: never counted on the map or in confluence
 HAZARD_KIND = "hazard"
 DISPUTE_KIND = "dispute"
@@ -158,11 +157,11 @@ def _date(text: str | None, field: str, errors: list[dict[str, str]]) -> date | 
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LEGAL_ZONE)
+    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
 
 
 def legal_date(at: datetime) -> date:
-    return at.astimezone(LEGAL_ZONE).date()
+    return at.astimezone(SHANGHAI).date()
 
 
 def effective_query(query: MapQuery, at: datetime) -> MapQuery:
@@ -323,7 +322,7 @@ def quantile_breaks(values: Iterable[float], classes: int = QUANTILE_CLASSES) ->
 
 def tested_week(query: MapQuery, at: datetime) -> date:
     """The Monday of the last complete ISO week before ``until`` (or before ``at``)."""
-    day = query.until + timedelta(days=1) if query.until else at.astimezone(LEGAL_ZONE).date()
+    day = query.until + timedelta(days=1) if query.until else at.astimezone(SHANGHAI).date()
     this_monday = day - timedelta(days=day.weekday())
     return this_monday - timedelta(weeks=1)
 
@@ -342,7 +341,7 @@ def weekly_area_counts(
     keys = ["area", series_of] if series_of else ["area"]
     rows = (
         with_area(window, level)
-        .annotate(week=TruncWeek("opened_at", output_field=DateField(), tzinfo=LEGAL_ZONE))
+        .annotate(week=TruncWeek("opened_at", output_field=DateField(), tzinfo=SHANGHAI))
         .values(*keys, "week")
         .annotate(n=Count("pk"))
         .values_list(*keys, "week", "n")

@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from zhengfa.audit.services import audit_record
+from zhengfa.clock.clock import SHANGHAI
 from zhengfa.flow.common import legal_day
 from zhengfa.flow.models import Matter, MatterStatus
 from zhengfa.org.geo import polygon_from_geojson
@@ -45,7 +45,6 @@ from zhengfa.police.models import (
     TriageRule,
 )
 
-SH = ZoneInfo("Asia/Shanghai")
 YEARS = 3
 DEMO_TOWNSHIP = "230402001"
 STATION_STAFF = 30
@@ -231,7 +230,7 @@ def _history(
         if day >= today:
             continue
         at = datetime(
-            day.year, day.month, day.day, int(week_hours[n]) % 24, int(minutes[n]), tzinfo=SH
+            day.year, day.month, day.day, int(week_hours[n]) % 24, int(minutes[n]), tzinfo=SHANGHAI
         )
         category = str(categories[n])
         grid, point = beat.grids[int(places[n])]
@@ -336,7 +335,7 @@ def _cases(rng: np.random.Generator, beat: _Beat, incidents: list[Incident]) -> 
     matters, rows = [], []
     for incident, crime in zip(criminal, types, strict=True):
         major = crime in MAJOR_TYPES
-        registered = incident.received_at.astimezone(SH).date()
+        registered = incident.received_at.astimezone(SHANGHAI).date()
         solved = rng.random() < (0.9 if major else 0.45)
         solved_on = registered + timedelta(days=int(rng.gamma(1.5, 10.0))) if solved else None
         open_case = solved_on is None or solved_on >= legal_day()

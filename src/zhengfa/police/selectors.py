@@ -6,14 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
 
+from zhengfa.clock.clock import SHANGHAI
 from zhengfa.org.models import Grid
 from zhengfa.police.models import CriminalCase, Incident, Referral, Roster, Shift
-
-SH = ZoneInfo("Asia/Shanghai")
 
 
 def incidents_for(user: Any) -> QuerySet[Incident]:
@@ -76,7 +74,7 @@ def roster_for(user: Any, roster_id: int) -> Roster | None:
 def roster_at(roster: Roster, at: datetime) -> dict[str, Any]:
     """GeoJSON of the roster's beats at ``at``: each grid with the officers patrolling its
     beat in that 4-hour block (0 when none)."""
-    local = at.astimezone(SH)
+    local = at.astimezone(SHANGHAI)
     day, block_start = local.date(), (local.hour // 4) * 4
     on: dict[int, list[str]] = {}
     shifts = Shift.objects.filter(roster=roster, day=day, start_hour=block_start).values_list(

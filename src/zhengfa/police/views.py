@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from zhengfa.clock.clock import SHANGHAI
 from zhengfa.flow.common import now
 from zhengfa.flow.selectors import urgency
 from zhengfa.org.roles import Role
@@ -34,8 +35,6 @@ from zhengfa.police.forms import (
 from zhengfa.police.models import IntakeChannel, Roster
 from zhengfa.police.services import fraud, intake, triage
 from zhengfa.police.services.rosters import roster_generate
-
-SH = selectors.SH
 
 
 def _require(request: HttpRequest, *roles: str) -> Any:
@@ -175,7 +174,7 @@ def roster_map(request: HttpRequest, roster_id: int) -> HttpResponse:
         roster.starts_on.fromordinal(roster.starts_on.toordinal() + d)
         for d in range(roster.weeks * 7)
     ]
-    first = datetime.combine(roster.starts_on, time(20), SH)
+    first = datetime.combine(roster.starts_on, time(20), SHANGHAI)
     return render(
         request,
         "police/roster.html",

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from django.core.exceptions import ValidationError
 from zhengfa.audit.services import audit_record
 from zhengfa.clock import Clock as LegalClock
 from zhengfa.clock import Period, Unit
+from zhengfa.clock.clock import SHANGHAI
 from zhengfa.flow.common import legal_day
 from zhengfa.flow.models import Matter, MatterStatus
 from zhengfa.org.models import Region, RegionLevel
@@ -29,7 +29,6 @@ from zhengfa.org.models import Unit as OrgUnit
 from zhengfa.portal.models import Application, AppStatus, Channel, Handover, ServiceItem
 from zhengfa.portal.services import Submission, application_submit, handling_unit
 
-SH = ZoneInfo("Asia/Shanghai")
 MONTHS = 12
 PER_ITEM_A_MONTH = 6.0  # mean applications per item per month (Poisson)
 OPEN_NOW = 8
@@ -98,7 +97,9 @@ def _plan_month(
             if unit is None:
                 continue
             day = first + timedelta(days=int(rng.integers(28)))
-            at = datetime.combine(day, time(int(rng.integers(8, 17)), int(rng.integers(60))), SH)
+            at = datetime.combine(
+                day, time(int(rng.integers(8, 17)), int(rng.integers(60))), SHANGHAI
+            )
             plans.append(Planned(item, township, unit, at, _taken(rng, item)))
     return plans
 
@@ -117,7 +118,7 @@ def _taken(rng: np.random.Generator, item: ServiceItem) -> timedelta:
 def _due_at(item: ServiceItem, submitted: datetime) -> datetime:
     period = Period(item.time_amount, Unit(item.time_unit))
     instant = item.time_unit in ("minutes", "hours")
-    start = submitted if instant else submitted.astimezone(SH).date()
+    start = submitted if instant else submitted.astimezone(SHANGHAI).date()
     return LegalClock.for_periods(start, period).due_at
 
 
@@ -154,7 +155,7 @@ def _application(matter: Matter, plan: Planned, serial: int) -> Application:
     return Application(
         matter=matter,
         item=plan.item,
-        receipt=f"SQ{plan.submitted.astimezone(SH):%Y%m%d}D{serial:05d}",
+        receipt=f"SQ{plan.submitted.astimezone(SHANGHAI):%Y%m%d}D{serial:05d}",
         channel=Channel.ONLINE if plan.item.online else Channel.WINDOW,
         status=AppStatus.DONE,
         submitted_at=plan.submitted,

@@ -21,11 +21,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from zhengfa.clock.clock import SHANGHAI
 from zhengfa.disputes.models import Dispute, Outcome
 from zhengfa.flow.models import Matter
 from zhengfa.hazards.models import Hazard
@@ -35,7 +35,6 @@ from zhengfa.org.models import Unit, UnitKind
 from zhengfa.police.models import CriminalCase
 from zhengfa.portal.models import Application
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from zhengfa.clock.clock import SHANGHAI
 from zhengfa.flow.common import invalid, legal_day, now
 from zhengfa.flow.models import Clock, Matter
 from zhengfa.flow.services.clockops import clock_start, refresh_matter_due, start_row
@@ -36,7 +36,6 @@ from zhengfa.police.places import area_of, grid_at
 from zhengfa.police.services.common import record, require_role
 from zhengfa.police.targets import target_for
 
-SH = ZoneInfo("Asia/Shanghai")
 CHANNEL_ROLES: dict[str, tuple[str, ...]] = {
     IntakeChannel.CALL: (Role.POLICE_OFFICER,),  # the call-taker records a 110 call
     IntakeChannel.ONLINE: (Role.CITIZEN,),
@@ -183,9 +182,9 @@ def on_duty(beat: PoliceBeat, at: datetime) -> Any:
     shifts = Shift.objects.filter(beat=beat, day__in=(day, day - timedelta(days=1))).select_related(
         "officer", "roster"
     )
-    local = at.astimezone(SH)
+    local = at.astimezone(SHANGHAI)
     for shift in sorted(shifts, key=lambda s: s.roster.created_at, reverse=True):
-        begins = datetime.combine(shift.day, datetime.min.time(), SH) + timedelta(
+        begins = datetime.combine(shift.day, datetime.min.time(), SHANGHAI) + timedelta(
             hours=shift.start_hour
         )
         if begins <= local < begins + timedelta(hours=shift.hours):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import transaction
 
+from zhengfa.clock.clock import SHANGHAI
 from zhengfa.flow.common import invalid, now
 from zhengfa.org.models import PoliceBeat, Unit, UnitKind, User
 from zhengfa.org.roles import Role
@@ -22,7 +22,6 @@ from zhengfa.police import planning
 from zhengfa.police.models import Incident, Roster, Shift
 from zhengfa.police.services.common import record, require_role
 
-SH = ZoneInfo("Asia/Shanghai")
 HISTORY_WEEKS = 12
 
 
@@ -34,7 +33,7 @@ def beat_hour_counts(beats: list[PoliceBeat], since: datetime, until: datetime) 
         beat__in=beats, received_at__gte=since, received_at__lt=until
     ).values_list("beat_id", "received_at")
     for beat_id, at in rows.iterator(chunk_size=5000):
-        local = at.astimezone(SH)
+        local = at.astimezone(SHANGHAI)
         counts[index[beat_id], local.weekday() * 24 + local.hour] += 1
     return counts
 
@@ -62,7 +61,7 @@ def roster_generate(
     beats = list(PoliceBeat.objects.filter(station=station).order_by("code"))
     if not officers or not beats:
         raise invalid("station", "the station needs officers and beats to plan")
-    begin = datetime.combine(starts_on, time(), SH)
+    begin = datetime.combine(starts_on, time(), SHANGHAI)
     counts = beat_hour_counts(beats, begin - timedelta(weeks=HISTORY_WEEKS), begin)
     demand = planning.estimate_demand(counts, HISTORY_WEEKS, prior_weight=3 * HISTORY_WEEKS)
     try:
