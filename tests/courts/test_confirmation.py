@@ -21,9 +21,10 @@ from zhengfa.courts.reports import supervision
 from zhengfa.courts.services import confirmation_case_file
 from zhengfa.courts.workflow.confirmation import confirmation_case_decide
 from zhengfa.disputes.models import Dispute
-from zhengfa.disputes.services.intake import PhotoInput, dispute_report
+from zhengfa.disputes.services.intake import dispute_report
 from zhengfa.disputes.services.outcome import dispute_conclude
 from zhengfa.flow.models import Matter, MatterStatus
+from zhengfa.flow.photos import PhotoInput
 from zhengfa.org.roles import Role
 
 dc = disputes_city.dc  # the disputes' fixtures: a mediation ends in an agreement

@@ -13,9 +13,10 @@ from PIL import Image
 
 from tests.org.mini_city import COUNTY_A, COUNTY_B, MiniCity, password_hash
 from zhengfa.disputes.defaults import defaults_ensure
-from zhengfa.disputes.services.intake import PartyInput, PhotoInput
+from zhengfa.disputes.services.intake import PartyInput
 from zhengfa.flow import clocks as legal
 from zhengfa.flow.models import Clock
+from zhengfa.flow.photos import PhotoInput
 from zhengfa.org.models import Grid, RegionLevel, Unit, UnitKind, User
 from zhengfa.org.roles import Role
 

@@ -28,7 +28,7 @@ from zhengfa.disputes.services.analysis import (
     task_reply,
     task_review,
 )
-from zhengfa.disputes.services.intake import PhotoInput, dispute_report, photo_check
+from zhengfa.disputes.services.intake import dispute_report
 from zhengfa.disputes.services.petitions import (
     petition_decide,
     petition_receive,
@@ -39,6 +39,7 @@ from zhengfa.disputes.services.petitions import (
 )
 from zhengfa.disputes.services.routing import Route, dispute_route
 from zhengfa.flow.models import Matter
+from zhengfa.flow.photos import PhotoInput, photo_check
 from zhengfa.org.models import Unit, UnitKind, User
 from zhengfa.org.roles import Role
 

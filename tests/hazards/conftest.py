@@ -17,8 +17,8 @@ from PIL import Image
 from tests.org.mini_city import COUNTY_A, COUNTY_B, MiniCity, password_hash
 from zhengfa.flow import clocks as legal
 from zhengfa.flow.models import Clock
+from zhengfa.flow.photos import PhotoInput
 from zhengfa.hazards.models import Campaign, CheckResult
-from zhengfa.hazards.photos import PhotoInput
 from zhengfa.hazards.services.campaigns import campaign_create
 from zhengfa.hazards.services.inspections import CheckInput, FindingInput
 from zhengfa.org.models import Grid, Unit, User

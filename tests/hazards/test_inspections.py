@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.hazards.conftest import SH, Hz, photo
 from tests.hazards.helpers import footprint
 from zhengfa.flow.models import Matter
+from zhengfa.flow.photos import PhotoInput
 from zhengfa.hazards.models import Hazard, HazardPhoto
-from zhengfa.hazards.photos import PhotoInput
 from zhengfa.hazards.services.inspections import CheckInput, inspection_record
 
 

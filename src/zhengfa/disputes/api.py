@@ -18,13 +18,9 @@ from zhengfa.api import ObjectId
 from zhengfa.disputes import selectors
 from zhengfa.disputes.models import Confirmation, Dispute, Petition
 from zhengfa.disputes.services import analysis, outcome, petitions, routing
-from zhengfa.disputes.services.intake import (
-    OrganisationInput,
-    PartyInput,
-    PhotoInput,
-    dispute_report,
-)
+from zhengfa.disputes.services.intake import OrganisationInput, PartyInput, dispute_report
 from zhengfa.flow.common import invalid, now
+from zhengfa.flow.photos import PhotoInput
 from zhengfa.flow.selectors import urgency
 
 router = Router(tags=["disputes"])

@@ -25,14 +25,10 @@ from zhengfa.disputes.forms import (
 )
 from zhengfa.disputes.models import Channel, Confirmation, Dispute
 from zhengfa.disputes.services import outcome, routing
-from zhengfa.disputes.services.intake import (
-    OrganisationInput,
-    PartyInput,
-    PhotoInput,
-    dispute_report,
-)
+from zhengfa.disputes.services.intake import OrganisationInput, PartyInput, dispute_report
 from zhengfa.flow.common import now
 from zhengfa.flow.machine import get_kind
+from zhengfa.flow.photos import PhotoInput
 from zhengfa.flow.selectors import clocks_of, timeline, urgency
 from zhengfa.org.models import Grid
 from zhengfa.org.roles import Role

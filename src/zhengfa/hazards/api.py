@@ -15,10 +15,10 @@ from ninja import Router, Schema, Status
 
 from zhengfa.api import ObjectId
 from zhengfa.flow.common import invalid, now
+from zhengfa.flow.photos import PhotoInput
 from zhengfa.flow.selectors import urgency
 from zhengfa.hazards import selectors
 from zhengfa.hazards.models import Campaign, Hazard
-from zhengfa.hazards.photos import PhotoInput
 from zhengfa.hazards.services.campaigns import campaign_create
 from zhengfa.hazards.services.inspections import CheckInput, FindingInput, inspection_record
 from zhengfa.hazards.services.rectification import hazard_rectify, hazard_verify

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from zhengfa.flow.common import legal_day, now
+from zhengfa.flow.photos import PhotoInput
 from zhengfa.flow.selectors import clocks_of, timeline, urgency
 from zhengfa.hazards import selectors
 from zhengfa.hazards.flows import HAZARD, RECTIFIERS, RECTIFYING, VERIFIERS, VERIFYING
@@ -28,7 +29,6 @@ from zhengfa.hazards.forms import (
     lines,
 )
 from zhengfa.hazards.models import PLANNERS, Campaign, CheckResult, Hazard
-from zhengfa.hazards.photos import PhotoInput
 from zhengfa.hazards.services.campaigns import campaign_create
 from zhengfa.hazards.services.inspections import CheckInput, FindingInput, inspection_record
 from zhengfa.hazards.services.rectification import hazard_rectify, hazard_verify

@@ -7,19 +7,13 @@ a bad photo or a bad party leaves no dispute, no person and no file behind.
 
 from __future__ import annotations
 
-import hashlib
-import io
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
-from PIL import Image, UnidentifiedImageError
 from shapely.geometry import Point
 
 from zhengfa.disputes.credit_code import CreditCodeError, credit_code_clean
@@ -37,6 +31,14 @@ from zhengfa.disputes.models import (
 from zhengfa.disputes.organisations import intake_centre
 from zhengfa.disputes.services.common import record
 from zhengfa.flow.common import invalid, now
+from zhengfa.flow.photos import (
+    CheckedPhoto,
+    PhotoInput,
+    files_removed_on_failure,
+    photo_check,
+    photo_row_save,
+    photos_check,
+)
 from zhengfa.flow.services.matters import matter_open
 from zhengfa.org.geo import polygon_from_geojson
 from zhengfa.org.models import Grid
@@ -45,10 +47,6 @@ from zhengfa.pii.models import Person
 from zhengfa.pii.selectors import person_find_by_id_number
 from zhengfa.pii.services import person_create
 
-PHOTO_MAX_BYTES = 8 * 1024 * 1024
-PHOTO_MAX_PIXELS = 40_000_000  # decompression-bomb guard: 40 megapixels
-PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
-MAX_PHOTOS = 9
 NEAR_DEGREES = 0.2  # grids whose centroid lies this close are tested for containment
 
 CHANNEL_ROLES: dict[str, tuple[str, ...]] = {
@@ -77,22 +75,6 @@ class OrganisationInput:
     side: str = PartySide.RESPONDENT
 
 
-@dataclass(frozen=True)
-class PhotoInput:
-    name: str
-    content: bytes
-
-
-@dataclass(frozen=True)
-class CheckedPhoto:
-    name: str
-    content: bytes
-    content_type: str
-    width: int
-    height: int
-    sha256: str
-
-
 def dispute_report(
     *,
     actor: Any,
@@ -116,9 +98,7 @@ def dispute_report(
     grid = _place(grid_code, lon, lat)
     clean = _check_fields(severity, description, amount, channel, parties)
     employers = organisations_clean(organisations)
-    checked = [photo_check(p, f"photos[{i}]") for i, p in enumerate(photos)]
-    if len(checked) > MAX_PHOTOS:
-        raise invalid("photos", f"at most {MAX_PHOTOS} photos per report")
+    checked = photos_check(photos)
     centre = intake_centre(grid.region_id)
     if centre is None:
         raise invalid("grid", f"no governance centre covers {grid.region_id}")
@@ -283,31 +263,7 @@ def parse_amount(amount: Decimal | str | None) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
-def photo_check(photo: PhotoInput, field: str = "photo") -> CheckedPhoto:
-    """A real JPEG, PNG or WebP image of at most 8 MB: the bytes are decoded, not trusted
-    for their name or declared type."""
-    size = len(photo.content)
-    if size == 0 or size > PHOTO_MAX_BYTES:
-        raise invalid(
-            field,
-            f"{photo.name}: {size} bytes; accepted: 1 byte to {PHOTO_MAX_BYTES // 1024 // 1024} MB",
-        )
-    try:
-        with Image.open(io.BytesIO(photo.content)) as image:
-            kind, (width, height) = image.format, image.size
-            if width * height > PHOTO_MAX_PIXELS:
-                raise invalid(field, f"{photo.name}: {width}×{height} pixels is too large")
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise invalid(field, f"{photo.name} is not an image; accepted: JPEG, PNG or WebP") from None
-    if kind not in PHOTO_FORMATS:
-        raise invalid(field, f"{photo.name} is a {kind} image; accepted: JPEG, PNG or WebP")
-    digest = hashlib.sha256(photo.content).hexdigest()
-    return CheckedPhoto(photo.name, photo.content, PHOTO_FORMATS[kind], width, height, digest)
-
-
 def _store_photo(actor: Any, dispute: Dispute, photo: CheckedPhoto, stored: list[str]) -> None:
-    extension = photo.content_type.rsplit("/", 1)[-1].replace("jpeg", "jpg")
     row = DisputePhoto(
         dispute=dispute,
         content_type=photo.content_type,
@@ -318,22 +274,7 @@ def _store_photo(actor: Any, dispute: Dispute, photo: CheckedPhoto, stored: list
         uploaded_by=actor,
         uploaded_at=now(),
     )
-    row.image.save(f"{photo.sha256[:16]}.{extension}", ContentFile(photo.content), save=False)
-    stored.append(str(row.image.name))
-    row.save()
-
-
-@contextmanager
-def files_removed_on_failure() -> Iterator[list[str]]:
-    """Files are written before the transaction commits; if it fails they are removed, so
-    a refused report leaves no file behind either."""
-    stored: list[str] = []
-    try:
-        yield stored
-    except BaseException:
-        for name in stored:
-            default_storage.delete(name)
-        raise
+    photo_row_save(row, photo, stored)
 
 
 def _add_party(actor: Any, dispute: Dispute, party: PartyInput, field: str) -> DisputeParty:

@@ -27,15 +27,10 @@ from zhengfa.disputes.models import (
     Way,
 )
 from zhengfa.disputes.services.common import record, require_role
-from zhengfa.disputes.services.intake import (
-    PHOTO_MAX_BYTES,
-    PhotoInput,
-    files_removed_on_failure,
-    photo_check,
-)
 from zhengfa.flow.common import invalid, legal_day, now
 from zhengfa.flow.models import Matter, MatterStatus, Notice
 from zhengfa.flow.notices import build
+from zhengfa.flow.photos import MAX_BYTES, PhotoInput, files_removed_on_failure, photo_check
 from zhengfa.flow.services.matters import matter_move
 from zhengfa.org.models import Unit, UnitKind, User
 from zhengfa.org.roles import Role
@@ -121,7 +116,7 @@ def _check_outcome(
 def _check_signed(signed: PhotoInput) -> None:
     """A scanned agreement: a PDF (by its signature) or a real image."""
     if signed.content.startswith(PDF_MAGIC):
-        if len(signed.content) > PHOTO_MAX_BYTES:
+        if len(signed.content) > MAX_BYTES:
             raise invalid("signed_copy", "at most 8 MB")
         return
     photo_check(signed, "signed_copy")

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from zhengfa.flow.common import invalid, legal_day, now
+from zhengfa.flow.photos import CheckedPhoto, PhotoInput, files_removed_on_failure, photos_check
 from zhengfa.flow.services.clockops import clock_start
 from zhengfa.flow.services.matters import matter_open
 from zhengfa.hazards.flows import HAZARD_KIND, RECTIFY_CLOCK
@@ -31,13 +32,7 @@ from zhengfa.hazards.models import (
     PhotoPurpose,
     Severity,
 )
-from zhengfa.hazards.photos import (
-    CheckedPhoto,
-    PhotoInput,
-    files_removed_on_failure,
-    photo_store,
-    photos_check,
-)
+from zhengfa.hazards.photos import photo_store
 from zhengfa.hazards.places import answering_unit, grid_at, responsible_person
 from zhengfa.hazards.services.common import record, require_role
 from zhengfa.org.models import Grid, Unit

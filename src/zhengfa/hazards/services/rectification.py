@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from zhengfa.flow.common import invalid, now
+from zhengfa.flow.photos import PhotoInput, files_removed_on_failure, photos_check
 from zhengfa.flow.services.clockops import clock_start
 from zhengfa.flow.services.matters import matter_move
 from zhengfa.hazards.flows import (
@@ -21,7 +22,7 @@ from zhengfa.hazards.flows import (
 )
 from zhengfa.hazards.limits import rectification_deadline
 from zhengfa.hazards.models import Hazard, PhotoPurpose, Rectification, Verification
-from zhengfa.hazards.photos import PhotoInput, files_removed_on_failure, photo_store, photos_check
+from zhengfa.hazards.photos import photo_store
 from zhengfa.hazards.services.common import record, require_role
 
 
