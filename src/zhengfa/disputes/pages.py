@@ -38,36 +38,20 @@ from zhengfa.flow.selectors import clocks_of, timeline, urgency
 
 Run = Callable[[Any, Any, dict[str, Any]], Any]
 
+
+def _on_petition(service: Callable[..., Any]) -> Run:
+    return lambda actor, petition, data: service(actor=actor, petition=petition, **data)
+
+
 # Each action: its form and the service call (actor, row, cleaned data).
 PETITION_ACTIONS: dict[str, tuple[type[forms.Form], Run]] = {
-    "route": (
-        PetitionRouteForm,
-        lambda a, p, d: petitions.petition_route(actor=a, petition=p, **d),
-    ),
-    "decide": (
-        PetitionDecideForm,
-        lambda a, p, d: petitions.petition_decide(actor=a, petition=p, **d),
-    ),
-    "reply": (
-        PetitionReplyForm,
-        lambda a, p, d: petitions.petition_reply(actor=a, petition=p, **d),
-    ),
-    "review": (
-        PetitionReviewRequestForm,
-        lambda a, p, d: petitions.petition_review_request(actor=a, petition=p, **d),
-    ),
-    "opinion": (
-        PetitionOpinionForm,
-        lambda a, p, d: petitions.petition_review_answer(actor=a, petition=p, **d),
-    ),
-    "close": (
-        PetitionCloseForm,
-        lambda a, p, d: petitions.petition_close(actor=a, petition=p, **d),
-    ),
-    "own": (
-        OwnershipForm,
-        lambda a, p, d: petitions.petition_take_ownership(actor=a, petition=p, **d),
-    ),
+    "route": (PetitionRouteForm, _on_petition(petitions.petition_route)),
+    "decide": (PetitionDecideForm, _on_petition(petitions.petition_decide)),
+    "reply": (PetitionReplyForm, _on_petition(petitions.petition_reply)),
+    "review": (PetitionReviewRequestForm, _on_petition(petitions.petition_review_request)),
+    "opinion": (PetitionOpinionForm, _on_petition(petitions.petition_review_answer)),
+    "close": (PetitionCloseForm, _on_petition(petitions.petition_close)),
+    "own": (OwnershipForm, _on_petition(petitions.petition_take_ownership)),
 }
 # The actions each stage offers (ownership: any open stage).
 PETITION_STAGE_ACTIONS: dict[str, tuple[str, ...]] = {
