@@ -274,19 +274,16 @@ def filing_request_material(
     _check_reviewer(actor, filing)
     if not missing.strip():
         raise invalid("missing", "name the missing material (e.g. 被告住所证明)")
-    with transaction.atomic():
-        matter_move(
-            actor=actor,
-            matter=filing.matter,
-            to_stage="material",
-            version=filing.matter.version,
-            note=missing,
-            on=on,
-        )
-        filing.status, filing.missing_material = FilingStatus.MATERIAL, missing.strip()
-        filing.save(update_fields=["status", "missing_material"])
-        audit(actor=actor, action="filing.request_material", subject=filing, reason=missing)
-    return filing
+    return _filing_move(
+        actor,
+        filing,
+        to_stage="material",
+        note=missing,
+        on=on,
+        action="filing.request_material",
+        status=FilingStatus.MATERIAL,
+        missing_material=missing.strip(),
+    )
 
 
 def filing_supply_material(
@@ -295,19 +292,15 @@ def filing_supply_material(
     """The corrected complaint arrives: a fresh review clock starts that day."""
     if filing.status != FilingStatus.MATERIAL:
         raise invalid("status", "no material was requested for this filing")
-    with transaction.atomic():
-        matter_move(
-            actor=actor,
-            matter=filing.matter,
-            to_stage="review",
-            version=filing.matter.version,
-            note=note,
-            on=on,
-        )
-        filing.status = FilingStatus.REVIEW
-        filing.save(update_fields=["status"])
-        audit(actor=actor, action="filing.supply_material", subject=filing, reason=note)
-    return filing
+    return _filing_move(
+        actor,
+        filing,
+        to_stage="review",
+        note=note,
+        on=on,
+        action="filing.supply_material",
+        status=FilingStatus.REVIEW,
+    )
 
 
 def filing_reject(*, actor: Any, filing: Filing, reasons: str, on: date | None = None) -> Filing:
@@ -315,18 +308,43 @@ def filing_reject(*, actor: Any, filing: Filing, reasons: str, on: date | None =
     _check_reviewer(actor, filing)
     if not reasons.strip():
         raise invalid("reasons", "a rejection states its reasons (CPL (2023) art. 126)")
+    return _filing_move(
+        actor,
+        filing,
+        to_stage="rejected",
+        note=reasons,
+        on=on,
+        action="filing.reject",
+        status=FilingStatus.REJECTED,
+        decision_reason=reasons.strip(),
+    )
+
+
+def _filing_move(
+    actor: Any,
+    filing: Filing,
+    *,
+    to_stage: str,
+    note: str,
+    on: date | None,
+    action: str,
+    **changes: str,
+) -> Filing:
+    """Move the filing's matter to ``to_stage``, write ``changes`` to the filing and audit
+    the step with ``note`` as its reason — one transaction."""
     with transaction.atomic():
         matter_move(
             actor=actor,
             matter=filing.matter,
-            to_stage="rejected",
+            to_stage=to_stage,
             version=filing.matter.version,
-            note=reasons,
+            note=note,
             on=on,
         )
-        filing.status, filing.decision_reason = FilingStatus.REJECTED, reasons.strip()
-        filing.save(update_fields=["status", "decision_reason"])
-        audit(actor=actor, action="filing.reject", subject=filing, reason=reasons)
+        for field, value in changes.items():
+            setattr(filing, field, value)
+        filing.save(update_fields=list(changes))
+        audit(actor=actor, action=action, subject=filing, reason=note)
     return filing
 
 
