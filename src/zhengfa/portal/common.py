@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from zhengfa.audit.services import audit_record
+from zhengfa.flow.domain_services import app_audit
 from zhengfa.pii import crypto
 from zhengfa.pii.masking import mask_name, mask_phone
 from zhengfa.pii.services import PHONE_INDEX
@@ -25,25 +25,7 @@ def invalid(field: str, message: str) -> ValidationError:
     return ValidationError({field: message})
 
 
-def audit(
-    *,
-    actor: Any,
-    action: str,
-    subject: models.Model,
-    old: dict[str, Any] | None = None,
-    new: dict[str, Any] | None = None,
-    reason: str = "",
-    personal: dict[str, str] | None = None,
-) -> None:
-    audit_record(
-        actor=actor,
-        action=f"portal.{action}",
-        subject=subject,
-        old=old or {},
-        new=new or {},
-        reason=reason,
-        personal=personal,
-    )
+audit = partial(app_audit, "portal")
 
 
 def clean_phone(raw: str, field: str = "phone") -> str:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 
-from zhengfa.audit.services import audit_record
 from zhengfa.courts.models import CourtCase, PartyMessage
 from zhengfa.flow.common import now
+from zhengfa.flow.domain_services import app_audit
 from zhengfa.flow.models import Matter
 from zhengfa.flow.notices import notify, sms_backend
 from zhengfa.pii import crypto
@@ -22,23 +23,7 @@ def invalid(field: str, message: str) -> ValidationError:
     return ValidationError({field: message})
 
 
-def audit(
-    *,
-    actor: Any,
-    action: str,
-    subject: models.Model,
-    old: dict[str, Any] | None = None,
-    new: dict[str, Any] | None = None,
-    reason: str = "",
-) -> None:
-    audit_record(
-        actor=actor,
-        action=f"courts.{action}",
-        subject=subject,
-        old=old or {},
-        new=new or {},
-        reason=reason,
-    )
+audit = partial(app_audit, "courts")
 
 
 def require_change(actor: Any, matter: Matter) -> None:

@@ -1,37 +1,12 @@
-"""Helpers shared by the hazards services: the audit row, refusals by role."""
+"""Helpers shared by the hazards services: the audit row (``hazards.<action>``, in the
+caller's transaction), refusals by role."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from functools import partial
 
-from django.core.exceptions import PermissionDenied
-from django.db import models
+from zhengfa.flow.domain_services import app_audit, require_role
 
-from zhengfa.audit.services import audit_record
+record = partial(app_audit, "hazards")
 
-
-def record(
-    *,
-    actor: Any,
-    action: str,
-    subject: models.Model,
-    old: dict[str, Any] | None = None,
-    new: dict[str, Any] | None = None,
-    reason: str = "",
-) -> None:
-    """One audit row ``hazards.<action>``, in the caller's transaction."""
-    audit_record(
-        actor=actor,
-        action=f"hazards.{action}",
-        subject=subject,
-        old=old or {},
-        new=new or {},
-        reason=reason,
-    )
-
-
-def require_role(actor: Any, roles: Iterable[str], what: str) -> None:
-    allowed = tuple(roles)
-    if actor is None or not actor.is_authenticated or actor.role not in allowed:
-        raise PermissionDenied(f"only {', '.join(allowed)} may {what}")
+__all__ = ["record", "require_role"]
