@@ -9,23 +9,14 @@ Results are recorded in bench/README.md.
 from __future__ import annotations
 
 import argparse
-import base64
-import json
-import os
 import sys
 import threading
 import time
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengfa.settings")
-os.environ.setdefault("DEBUG", "0")  # DEBUG records every query in memory
-for _name in ("ZHENGFA_AUDIT_KEY", "ZHENGFA_PII_HASH_KEY"):
-    os.environ.setdefault(_name, base64.b64encode(os.urandom(32)).decode())
-os.environ.setdefault("ZHENGFA_PII_KEYS", "b1:" + base64.b64encode(os.urandom(32)).decode())
+import benchkit
 
-import django  # noqa: E402 - settings must be in the environment first
-
-django.setup()
+benchkit.setup_django()
 
 from django.db import connection, transaction  # noqa: E402
 
@@ -46,12 +37,6 @@ def _append(subject_id: str, rows: int) -> None:
                 new={"i": i, "due": "2026-03-01"},
                 reason="基准测试",
             )
-
-
-def _timed(work: Any) -> float:
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
 
 
 def _threads(subjects: list[str], rows: int) -> float:
@@ -83,11 +68,11 @@ def run(rows: int, writers: int) -> dict[str, Any]:
     figures: dict[str, Any] = {"database": connection.vendor, "rows": rows}
     subjects = _distinct_shard_subjects(16)
     per_subject = rows // len(subjects)
-    seconds = _timed(lambda: [_append(s, per_subject) for s in subjects])
+    seconds = benchkit.timed(lambda: [_append(s, per_subject) for s in subjects])
     figures["append_per_s"] = round(per_subject * len(subjects) / seconds)
     checkpoint_write()
     report = verify_log()
-    seconds = _timed(verify_log)
+    seconds = benchkit.timed(verify_log)
     figures["verify_rows_per_s"] = round(report.rows / seconds)
     figures["intact"] = report.intact
     if connection.vendor == "postgresql":
@@ -107,16 +92,9 @@ def main() -> int:
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    try:
+    with benchkit.throwaway_database():
         figures = run(args.rows, args.writers)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    if args.json:
-        print(json.dumps(figures, indent=2))
-    else:
-        for name, value in figures.items():
-            print(f"{name:36} {value}")
+    benchkit.print_figures(figures, as_json=args.json, width=36)
     return 0 if figures["intact"] else 1
 
 

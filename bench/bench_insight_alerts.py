@@ -16,23 +16,15 @@ Results are recorded in bench/README.md (Insight: stored detection runs).
 from __future__ import annotations
 
 import argparse
-import base64
-import json
 import os
 import platform
 import time
 from datetime import date, timedelta
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengfa.settings")
-os.environ.setdefault("DEBUG", "0")  # DEBUG would log every statement's SQL text
-for _name in ("ZHENGFA_AUDIT_KEY", "ZHENGFA_PII_HASH_KEY"):
-    os.environ.setdefault(_name, base64.b64encode(os.urandom(32)).decode())
-os.environ.setdefault("ZHENGFA_PII_KEYS", "b1:" + base64.b64encode(os.urandom(32)).decode())
+import benchkit
 
-import django  # noqa: E402 - settings must be in the environment first
-
-django.setup()
+benchkit.setup_django()
 
 from django.db import connection  # noqa: E402
 from django.db.models import Sum  # noqa: E402
@@ -41,7 +33,7 @@ from django.db.models.functions import ExtractIsoYear, ExtractWeek  # noqa: E402
 from zhengfa.insight.alerts import selectors, services  # noqa: E402
 from zhengfa.insight.models import DailyCount  # noqa: E402
 from zhengfa.insight.trends import DetectorSettings  # noqa: E402
-from zhengfa.org.models import Grid, Region, RegionLevel  # noqa: E402
+from zhengfa.org.models import Grid  # noqa: E402
 
 TESTED = date(2026, 3, 30)  # 2026-W14
 TARGET_SECONDS = 60.0
@@ -49,31 +41,7 @@ TARGET_SECONDS = 60.0
 
 def build_city(grids: int) -> list[tuple[int, str]]:
     """10 counties × 10 townships, the grids spread over the townships; (id, region)."""
-    Region.objects.create(code="9901", name="基准市", level=RegionLevel.CITY)
-    per_township = -(-grids // 100)
-    made: list[Grid] = []
-    for c in range(10):
-        county = f"9901{c + 1:02d}"
-        Region.objects.create(
-            code=county, name=f"县{c}", level=RegionLevel.COUNTY, parent_id="9901"
-        )
-        for t in range(10):
-            township = f"{county}{t + 1:03d}"
-            Region.objects.create(
-                code=township, name=f"街道{c}-{t}", level=RegionLevel.TOWNSHIP, parent_id=county
-            )
-            count = min(per_township, grids - len(made))
-            made += Grid.objects.bulk_create(
-                Grid(
-                    code=f"{township}{g:04d}",
-                    name=f"网格{township}{g}",
-                    region_id=township,
-                    geometry={},
-                    centroid_lon=130.0,
-                    centroid_lat=47.0,
-                )
-                for g in range(count)
-            )
+    benchkit.build_grids(grids, benchkit.build_regions("9901"))
     return [(g.pk, g.region_id) for g in Grid.objects.order_by("pk")]
 
 
@@ -166,16 +134,9 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=3 * 52 + 10)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with benchkit.throwaway_database():
         figures = run(args)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    if args.json:
-        print(json.dumps(figures, indent=2))
-        return
-    for key, value in figures.items():
-        print(f"{key:32} {value}")
+    benchkit.print_figures(figures, as_json=args.json, width=32)
 
 
 if __name__ == "__main__":

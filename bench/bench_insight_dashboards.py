@@ -24,24 +24,12 @@ Results are recorded in bench/README.md (Insight dashboards).
 from __future__ import annotations
 
 import argparse
-import base64
-import json
-import os
-import statistics
-import time
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengfa.settings")
-os.environ.setdefault("DEBUG", "0")  # DEBUG would log every statement's SQL text
-for _name in ("ZHENGFA_AUDIT_KEY", "ZHENGFA_PII_HASH_KEY"):
-    os.environ.setdefault(_name, base64.b64encode(os.urandom(32)).decode())
-os.environ.setdefault("ZHENGFA_PII_KEYS", "b1:" + base64.b64encode(os.urandom(32)).decode())
+import benchkit
 
-import django  # noqa: E402 - settings must be in the environment first
-
-django.setup()
+benchkit.setup_django()
 
 from django.db import connection, models  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -59,7 +47,7 @@ from zhengfa.insight.models import (  # noqa: E402
     OpenCount,
 )
 from zhengfa.insight.refresh import rebuild, refresh  # noqa: E402
-from zhengfa.org.models import Grid, Region, RegionLevel, Unit, UnitKind, User  # noqa: E402
+from zhengfa.org.models import Grid, Unit, UnitKind, User  # noqa: E402
 from zhengfa.org.roles import Role  # noqa: E402
 from zhengfa.police.models import CriminalCase  # noqa: E402
 from zhengfa.portal.models import Application, ServiceItem  # noqa: E402
@@ -95,7 +83,20 @@ def _scalar(sql: str) -> Any:
 
 
 def build_city(grids: int) -> dict[str, User]:
-    Region.objects.create(code="2304", name="基准市", level=RegionLevel.CITY)
+    townships = benchkit.build_regions("2304", with_courts=True)
+    for township in townships:
+        for kind, suffix in (
+            (UnitKind.GOVERNANCE_CENTRE, "ZX"),
+            (UnitKind.POLICE_STATION, "PCS"),
+        ):
+            Unit.objects.create(
+                code=f"{township.code}-{suffix}",
+                name=f"{township.code}{suffix}",
+                kind=kind,
+                level="township",
+                region_id=township.code,
+            )
+    benchkit.build_grids(grids, townships)
     city_centre = Unit.objects.create(
         code="2304-C",
         name="市综治中心",
@@ -103,50 +104,6 @@ def build_city(grids: int) -> dict[str, User]:
         level="city",
         region_id="2304",
     )
-    per_township = -(-grids // 100)
-    made = 0
-    for c in range(10):
-        county = f"2304{c + 1:02d}"
-        Region.objects.create(
-            code=county, name=f"县{c}", level=RegionLevel.COUNTY, parent_id="2304"
-        )
-        Unit.objects.create(
-            code=f"{county}-FY",
-            name=f"县{c}法院",
-            kind=UnitKind.COURT,
-            level="county",
-            region_id=county,
-            court_code=f"黑{c:02d}",
-        )
-        for t in range(10):
-            township = f"{county}{t + 1:03d}"
-            Region.objects.create(
-                code=township, name=f"街道{c}-{t}", level=RegionLevel.TOWNSHIP, parent_id=county
-            )
-            for kind, suffix in (
-                (UnitKind.GOVERNANCE_CENTRE, "ZX"),
-                (UnitKind.POLICE_STATION, "PCS"),
-            ):
-                Unit.objects.create(
-                    code=f"{township}-{suffix}",
-                    name=f"{township}{suffix}",
-                    kind=kind,
-                    level="township",
-                    region_id=township,
-                )
-            batch = [
-                Grid(
-                    code=f"{township}{g:04d}",
-                    name=f"网格{g}",
-                    region_id=township,
-                    geometry={},
-                    centroid_lon=130.0,
-                    centroid_lat=47.0,
-                )
-                for g in range(min(per_township, grids - made))
-            ]
-            Grid.objects.bulk_create(batch)
-            made += len(batch)
     return _viewers(city_centre)
 
 
@@ -308,19 +265,6 @@ def _details() -> None:
         _execute("ANALYZE")
 
 
-# ---- timings ----------------------------------------------------------------------------
-
-
-def _timed(work: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
-
-
-def _median(work: Callable[[], object], repeat: int) -> float:
-    return statistics.median(_timed(work) for _ in range(repeat))
-
-
 def _change_some(count: int) -> None:
     ids = list(Matter.objects.filter(status="open").values_list("pk", flat=True)[:count])
     Matter.objects.filter(pk__in=ids).update(paused=models.Q(paused=False))
@@ -348,22 +292,22 @@ def measure(viewers: dict[str, User], repeat: int, figures: dict[str, Any]) -> N
     for key, names in pages.items():
         for name in names:
             user = viewers[name]
-            figures[f"dashboard {key}, {name} [s]"] = _median(
+            figures[f"dashboard {key}, {name} [s]"] = benchkit.median_seconds(
                 lambda k=key, u=user: DASHBOARDS[k](u, period, TODAY), repeat
             )
     city = viewers["commission (city)"]
-    figures["grid_measures overdue, city [s]"] = _median(
+    figures["grid_measures overdue, city [s]"] = benchkit.median_seconds(
         lambda: aggregates.grid_measures(city, "overdue", today=TODAY), repeat
     )
-    figures["grid_measures opened 2026, city [s]"] = _median(
+    figures["grid_measures opened 2026, city [s]"] = benchkit.median_seconds(
         lambda: aggregates.grid_measures(city, "opened", since=period.since, until=TODAY), repeat
     )
-    figures["baseline: per-court open/overdue from flow_matter [s]"] = _median(
+    figures["baseline: per-court open/overdue from flow_matter [s]"] = benchkit.median_seconds(
         direct_per_court, max(3, repeat // 3)
     )
     client = Client()
     client.force_login(viewers["commission (city)"])
-    figures["page /insight/dashboards/commission/ (city) [s]"] = _median(
+    figures["page /insight/dashboards/commission/ (city) [s]"] = benchkit.median_seconds(
         lambda: client.get("/insight/dashboards/commission/"), repeat
     )
 
@@ -372,9 +316,9 @@ def run(args: argparse.Namespace, figures: dict[str, Any]) -> None:
     """Fill ``figures`` as they are measured (a failure late keeps the earlier ones)."""
     figures.update({"database": connection.vendor, "matters": args.matters})
     if Matter.objects.count() != args.matters:
-        figures["generate [s]"] = _timed(lambda: build_and_generate(args))
+        figures["generate [s]"] = benchkit.timed(lambda: build_and_generate(args))
     if not args.no_rebuild or not MatterFact.objects.exists():
-        figures["rebuild (full) [s]"] = _timed(lambda: rebuild(today=TODAY))
+        figures["rebuild (full) [s]"] = benchkit.timed(lambda: rebuild(today=TODAY))
     viewers = {u.username: u for u in User.objects.filter(username__startswith="b-")}
     named = _viewers_by_name(viewers)
     figures["facts"] = MatterFact.objects.count()
@@ -382,7 +326,9 @@ def run(args: argparse.Namespace, figures: dict[str, Any]) -> None:
         figures[f"{model.__name__} rows"] = model.objects.count()
     _change_some(1000)
     figures["queued changes"] = MatterChange.objects.count()
-    figures["refresh after 1,000 changed matters [s]"] = _timed(lambda: refresh(today=TODAY))
+    figures["refresh after 1,000 changed matters [s]"] = benchkit.timed(
+        lambda: refresh(today=TODAY)
+    )
     measure(named, args.repeat, figures)
 
 
@@ -412,31 +358,12 @@ def main() -> None:
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    old_name = connection.creation.create_test_db(
-        verbosity=0, autoclobber=not args.keep, keepdb=args.keep, serialize=False
-    )
     figures: dict[str, Any] = {}
     try:
-        run(args, figures)
+        with benchkit.throwaway_database(keep=args.keep):
+            run(args, figures)
     finally:
-        if not args.keep:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        _print(figures, as_json=args.json)
-
-
-def _print(figures: dict[str, Any], *, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(figures, indent=2))
-        return
-    for key, value in figures.items():
-        shown = (
-            f"{value:,.3f}"
-            if isinstance(value, float)
-            else f"{value:,}"
-            if isinstance(value, int)
-            else value
-        )
-        print(f"{key:58} {shown}")
+        benchkit.print_figures(figures, as_json=args.json, width=58, places=3)
 
 
 if __name__ == "__main__":

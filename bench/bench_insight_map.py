@@ -21,26 +21,15 @@ Results are recorded in bench/README.md (Insight: the one map).
 from __future__ import annotations
 
 import argparse
-import base64
-import json
 import math
-import os
 import random
-import statistics
-import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengfa.settings")
-os.environ.setdefault("DEBUG", "0")  # DEBUG would keep every statement's SQL text
-for _name in ("ZHENGFA_AUDIT_KEY", "ZHENGFA_PII_HASH_KEY"):
-    os.environ.setdefault(_name, base64.b64encode(os.urandom(32)).decode())
-os.environ.setdefault("ZHENGFA_PII_KEYS", "b1:" + base64.b64encode(os.urandom(32)).decode())
+import benchkit
 
-import django  # noqa: E402 - settings must be in the environment first
-
-django.setup()
+benchkit.setup_django()
 
 import time_machine  # noqa: E402
 from django.core.cache import cache  # noqa: E402
@@ -51,7 +40,7 @@ from django.test import Client  # noqa: E402
 from zhengfa.flow.models import Matter, MatterStatus  # noqa: E402
 from zhengfa.insight.mapping import Level, Measure  # noqa: E402
 from zhengfa.insight.refresh import rebuild  # noqa: E402
-from zhengfa.org.models import Grid, Region, RegionLevel, Unit, UnitKind, User  # noqa: E402
+from zhengfa.org.models import Grid, Unit, UnitKind, User  # noqa: E402
 from zhengfa.org.roles import Role  # noqa: E402
 
 NOW = datetime(2026, 11, 27, 4, tzinfo=UTC)
@@ -69,48 +58,27 @@ def outline(x: float, y: float, r: float = 0.004) -> dict[str, Any]:
 
 
 def build_city(grids: int) -> dict[str, User]:
-    Region.objects.create(code="2304", name="基准市", level=RegionLevel.CITY)
-    per_township = -(-grids // 100)
-    made = 0
-    for c in range(10):
-        county = f"2304{c + 1:02d}"
-        Region.objects.create(
-            code=county, name=f"县{c}", level=RegionLevel.COUNTY, parent_id="2304"
-        )
+    for index, township in enumerate(benchkit.build_regions("2304", with_courts=True)):
         Unit.objects.create(
-            code=f"{county}-FY",
-            name=f"县{c}法院",
-            kind=UnitKind.COURT,
-            level="county",
-            region_id=county,
-            court_code=f"黑{c:02d}",
+            code=f"{township.code}-ZX",
+            name=f"{township.code}中心",
+            kind=UnitKind.GOVERNANCE_CENTRE,
+            level="township",
+            region_id=township.code,
         )
-        for t in range(10):
-            township = f"{county}{t + 1:03d}"
-            Region.objects.create(
-                code=township, name=f"街道{c}-{t}", level=RegionLevel.TOWNSHIP, parent_id=county
+        x, y = 130 + township.county_index * 0.1, 47 + township.index * 0.01
+        Grid.objects.bulk_create(
+            Grid(
+                code=f"{township.code}{g:04d}",
+                name=f"网格{g}",
+                region_id=township.code,
+                geometry=outline(x + g * 0.009, y),
+                centroid_lon=x + g * 0.009,
+                centroid_lat=y,
+                population=1000 + 37 * g,
             )
-            Unit.objects.create(
-                code=f"{township}-ZX",
-                name=f"{township}中心",
-                kind=UnitKind.GOVERNANCE_CENTRE,
-                level="township",
-                region_id=township,
-            )
-            count = min(per_township, grids - made)
-            Grid.objects.bulk_create(
-                Grid(
-                    code=f"{township}{g:04d}",
-                    name=f"网格{g}",
-                    region_id=township,
-                    geometry=outline(130 + c * 0.1 + g * 0.009, 47 + t * 0.01),
-                    centroid_lon=130 + c * 0.1 + g * 0.009,
-                    centroid_lat=47 + t * 0.01,
-                    population=1000 + 37 * g,
-                )
-                for g in range(count)
-            )
-            made += count
+            for g in range(benchkit.grids_in_township(grids, index))
+        )
     centre = Unit.objects.get(code="230401001-ZX")
     return {
         "commission (city)": User.objects.create(
@@ -157,15 +125,6 @@ def _matter(
     )
 
 
-def _median(work: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def _get(client: Client, url: str) -> Callable[[], object]:
     def call() -> object:
         answer = client.get(url)
@@ -193,17 +152,19 @@ def measure(viewers: dict[str, User], repeat: int) -> dict[str, Any]:
         for level in (Level.GRID, Level.COUNTY):
             for m in Measure:
                 url = f"/api/v1/insight/map/measures?measure={m}&level={level}"
-                figures[f"measures {m} by {level}, {name} [s]"] = _median(_get(client, url), repeat)
+                figures[f"measures {m} by {level}, {name} [s]"] = benchkit.median_seconds(
+                    _get(client, url), repeat
+                )
         cache.clear()
-        figures[f"outlines built, {name} [s]"] = _median(
+        figures[f"outlines built, {name} [s]"] = benchkit.median_seconds(
             lambda c=client: (cache.clear(), c.get("/api/v1/insight/map/outlines")), 3
         )
         served = client.get("/api/v1/insight/map/outlines")
-        figures[f"outlines from cache, {name} [s]"] = _median(
+        figures[f"outlines from cache, {name} [s]"] = benchkit.median_seconds(
             _get(client, "/api/v1/insight/map/outlines"), repeat
         )
         figures[f"outlines bytes (uncompressed), {name}"] = len(served.content)
-    figures["baseline: overdue per grid from flow_matter [s]"] = _median(
+    figures["baseline: overdue per grid from flow_matter [s]"] = benchkit.median_seconds(
         baseline_overdue_per_grid, repeat
     )
     grid_overdue = figures["measures overdue by grid, commission (city) [s]"]
@@ -216,18 +177,18 @@ def measure(viewers: dict[str, User], repeat: int) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     figures: dict[str, Any] = {"database": connection.vendor, "matters": args.matters}
     if not Grid.objects.exists():
-        started = time.perf_counter()
-        build_city(args.grids)
-        generate_matters(args.matters, random.Random(2304))
-        figures["generate [s]"] = time.perf_counter() - started
-        started = time.perf_counter()
-        rebuild()
-        figures["rebuild count tables [s]"] = time.perf_counter() - started
+        figures["generate [s]"] = benchkit.timed(lambda: build_and_generate(args))
+        figures["rebuild count tables [s]"] = benchkit.timed(rebuild)
     users = {u.username: u for u in User.objects.filter(username__startswith="m-")}
     viewers = {"commission (city)": users["m-com"], "centre operator (township)": users["m-centre"]}
     with time_machine.travel(NOW, tick=True):
         figures.update(measure(viewers, args.repeat))
     return figures
+
+
+def build_and_generate(args: argparse.Namespace) -> None:
+    build_city(args.grids)
+    generate_matters(args.matters, random.Random(2304))
 
 
 def main() -> None:
@@ -238,26 +199,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database for a rerun")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    old_name = connection.creation.create_test_db(
-        verbosity=0, autoclobber=not args.keep, keepdb=args.keep, serialize=False
-    )
-    try:
+    with benchkit.throwaway_database(keep=args.keep):
         figures = run(args)
-    finally:
-        if not args.keep:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-    if args.json:
-        print(json.dumps(figures, indent=2))
-        return
-    for key, value in figures.items():
-        shown = (
-            f"{value:,.4f}"
-            if isinstance(value, float)
-            else f"{value:,}"
-            if isinstance(value, int)
-            else value
-        )
-        print(f"{key:66} {shown}")
+    benchkit.print_figures(figures, as_json=args.json, width=66, places=4)
 
 
 if __name__ == "__main__":

@@ -19,9 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
-import time
 from datetime import UTC, datetime
 from functools import reduce
 from operator import or_
@@ -33,6 +31,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
 import bench_insight_dashboards as city  # noqa: E402 - sets up Django
+import benchkit  # noqa: E402
 from zhengfa.flow.models import Matter  # noqa: E402
 from zhengfa.insight import apps, refresh  # noqa: E402
 from zhengfa.insight.models import MatterChange  # noqa: E402
@@ -61,17 +60,14 @@ def _change(count: int, offset: int) -> None:
 
 def _batch_seconds(repeat: int, offset: int) -> float:
     _change(repeat * BATCH, offset)
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        refresh.refresh_batch(limit=BATCH, today=city.TODAY)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return benchkit.median_seconds(
+        lambda: refresh.refresh_batch(limit=BATCH, today=city.TODAY), repeat
+    )
 
 
 def measure(args: argparse.Namespace, figures: dict[str, Any]) -> None:
-    figures["generate [s]"] = city._timed(lambda: city.build_and_generate(args))
-    figures["rebuild (full) [s]"] = city._timed(lambda: refresh.rebuild(today=city.TODAY))
+    figures["generate [s]"] = benchkit.timed(lambda: city.build_and_generate(args))
+    figures["rebuild (full) [s]"] = benchkit.timed(lambda: refresh.rebuild(today=city.TODAY))
     current = refresh._key_filter
     refresh._key_filter = q_tree_filter  # type: ignore[assignment]
     try:
@@ -88,11 +84,11 @@ def measure(args: argparse.Namespace, figures: dict[str, Any]) -> None:
     figures["backlog (queued changes)"] = queued = MatterChange.objects.count()
     per_pass = apps.SWEEP_BATCHES * apps.SWEEP_BATCH_SIZE
     figures["one sweep pass's refresh (bounded) [s]"] = round(
-        city._timed(lambda: apps.refresh_after_sweep(datetime.now(UTC))), 2
+        benchkit.timed(lambda: apps.refresh_after_sweep(datetime.now(UTC))), 2
     )
     figures["changes applied by that pass"] = queued - MatterChange.objects.count()
     figures["sweep passes to drain the backlog"] = -(-queued // per_pass)
-    figures["drain the rest at once (insight refresh) [s]"] = city._timed(
+    figures["drain the rest at once (insight refresh) [s]"] = benchkit.timed(
         lambda: refresh.refresh(limit=BATCH, today=city.TODAY)
     )
 
@@ -110,11 +106,10 @@ def main() -> None:
         "machine": f"{os.cpu_count()} CPUs",
         "load average (1 min) at start": round(os.getloadavg()[0], 1),
     }
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        measure(args, figures)
+        with benchkit.throwaway_database():
+            measure(args, figures)
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
         figures["load average (1 min) at end"] = round(os.getloadavg()[0], 1)
         if args.json:
             print(json.dumps(figures, indent=2))

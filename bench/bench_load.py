@@ -22,14 +22,13 @@ import argparse
 import csv
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
+
+import benchkit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/zf_load"
@@ -41,23 +40,9 @@ PROGRESS_CASES = 200
 IGNORED = {"Aggregated"}
 
 
-def _server_env(database_url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "zhengfa.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "load-test-secret-" + "x" * 40),
-        "ZHENGFA_MEDIA_ROOT": os.environ.get("ZHENGFA_MEDIA_ROOT", "/tmp/zf_load_media"),  # noqa: S108
-    }
-
-
 def prepare(database_url: str) -> dict[str, Any] | None:
     """Sample data for the locust users, read from (and set up in) the load database."""
-    os.environ.update(_server_env(database_url))
-    import django
-
-    django.setup()
+    benchkit.setup_django_as_server(database_url)
     from django.db import OperationalError, transaction
 
     from zhengfa.courts.models import CourtCase
@@ -108,28 +93,6 @@ def signed_in_session(user: Any) -> str:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return str(session.session_key)
-
-
-def start_server(database_url: str) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "zhengfa.cli", "serve", "--port", str(PORT)]
-    log = open(tempfile.gettempdir() + "/zf_load_server.log", "wb")  # noqa: SIM115
-    server = subprocess.Popen(  # noqa: S603 - our own argv
-        command, env=_server_env(database_url), stdout=log, stderr=subprocess.STDOUT
-    )
-    wait_healthy(f"http://127.0.0.1:{PORT}/healthz")
-    return server
-
-
-def wait_healthy(url: str, seconds: float = 60.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - loopback
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"the server did not answer {url} within {seconds:.0f} s")
 
 
 def run_step(users: int, seconds: int, data_file: Path, out: Path) -> list[dict[str, str]]:
@@ -226,15 +189,15 @@ def main() -> None:
     out = Path(tempfile.mkdtemp(prefix="zf_load_"))
     data_file = out / "data.json"
     data_file.write_text(json.dumps(data))
-    server = start_server(database_url)
+    server = benchkit.Server(database_url, PORT)
+    server.start()
     try:
         steps = {}
         for users in (int(u) for u in args.steps.split(",")):
             print(f"step: {users} users for {args.seconds} s")
             steps[users] = run_step(users, args.seconds, data_file, out)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        server.stop()
     results = report(steps, args.seconds)
     if args.json:
         print(json.dumps(results, indent=2))

@@ -18,23 +18,16 @@ Results are recorded in bench/README.md.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
-import os
 import statistics
 import time
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengfa.settings")
-for _name in ("ZHENGFA_AUDIT_KEY", "ZHENGFA_PII_HASH_KEY"):
-    os.environ.setdefault(_name, base64.b64encode(os.urandom(32)).decode())
-os.environ.setdefault("ZHENGFA_PII_KEYS", "b1:" + base64.b64encode(os.urandom(32)).decode())
+import benchkit
 
-import django  # noqa: E402 - settings must be in the environment first
-
-django.setup()
+benchkit.setup_django()
 
 import numpy as np  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -184,11 +177,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     figures = planning_figures(args.officers, args.beats, args.seeds, args.time_limit)
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with benchkit.throwaway_database():
         figures.update(triage_figures(args.incidents))
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     if args.json:
         print(json.dumps(figures, indent=2))
         return

@@ -1,4 +1,5 @@
-"""Shared parts of the fault scenarios: the server, a retrying client, the invariants.
+"""Shared parts of the fault scenarios: a retrying client and the invariants (the server
+they run against is ``bench/benchkit.py``'s ``Server``).
 
 The client is what a careful API client does: every report carries a fresh
 ``Idempotency-Key``; when the answer does not come (connection refused or reset, a 5xx)
@@ -11,8 +12,6 @@ stored without its key, no clock with a warning lost or doubled, the audit chain
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import threading
@@ -22,90 +21,9 @@ import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
 TAG = "故障演练 fault drill"
-
-
-def server_env(database_url: str, **extra: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "zhengfa.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "fault-drill-secret-" + "x" * 40),
-        "ZHENGFA_MEDIA_ROOT": os.environ.get("ZHENGFA_MEDIA_ROOT", "/tmp/zf_load_media"),  # noqa: S108
-        **extra,
-    }
-
-
-def setup_django(database_url: str, **extra: str) -> None:
-    os.environ.update(server_env(database_url, **extra))
-    import django
-
-    django.setup()
-
-
-class Server:
-    """``zhengfa serve`` (gunicorn workers + the flow worker) in its own process group, so
-    one ``killpg`` takes all of them at once, as a power cut or the OOM killer would."""
-
-    def __init__(self, database_url: str, port: int, **extra: str) -> None:
-        self.env = server_env(database_url, **extra)
-        self.port = port
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log = open(f"/tmp/zf_fault_server_{port}.log", "ab")  # noqa: SIM115, S108
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        if answers(self.url + "/healthz"):
-            # a server left over from an earlier run would take the requests, and the kills
-            # would hit only the new one that failed to bind
-            raise SystemExit(f"something already serves {self.url}; stop it first")
-        command = [sys.executable, "-m", "zhengfa.cli", "serve", "--port", str(self.port)]
-        self.process = subprocess.Popen(  # noqa: S603 - our own argv
-            command, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        wait_healthy(self.url + "/healthz")
-
-    def kill9(self) -> None:
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        if answers(self.url + "/healthz"):
-            raise SystemExit(f"{self.url} still answers after kill -9: not our server")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=60)
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - loopback
-            return bool(answer.status == 200)
-    except OSError:
-        return False
-
-
-def wait_healthy(url: str, seconds: float = 90.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - loopback
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"the server did not answer {url} within {seconds:.0f} s")
 
 
 @dataclass

@@ -24,11 +24,11 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]  # common.py here, benchkit.py in bench/
 
-from common import (  # noqa: E402 - the folder is put on the path first
+from common import (  # noqa: E402 - the folders are put on the path first
     ClientLog,
-    Server,
     approval_fixture,
     approval_thread,
     check_approvals_once,
@@ -38,11 +38,11 @@ from common import (  # noqa: E402 - the folder is put on the path first
     client_threads,
     intake_fixture,
     last_clock_id,
-    server_env,
-    setup_django,
     sweep_process,
     sweep_to_completion,
 )
+
+import benchkit  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/zf_load"
 PORT = 8741
@@ -67,15 +67,15 @@ def main() -> int:
     parser.add_argument("--database-url", default=DEFAULT_DB)
     args = parser.parse_args()
     migrate = [sys.executable, "-m", "zhengfa.cli", "migrate", "-v0"]  # the code may be newer
-    subprocess.run(migrate, env=server_env(args.database_url), check=True)  # noqa: S603
-    setup_django(args.database_url)
+    subprocess.run(migrate, env=benchkit.server_env(args.database_url), check=True)  # noqa: S603
+    benchkit.setup_django_as_server(args.database_url)
     from django.utils import timezone
 
     fixture = intake_fixture()
     approvals = approval_fixture()
     sweep_at = _next_sweep_instant(timezone.now())
-    env = server_env(args.database_url)
-    server = Server(args.database_url, PORT)
+    env = benchkit.server_env(args.database_url)
+    server = benchkit.Server(args.database_url, PORT)
     server.start()
     log = ClientLog()
     until = time.monotonic() + args.seconds

@@ -26,22 +26,22 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]  # common.py here, benchkit.py in bench/
 
-from common import (  # noqa: E402 - the folder is put on the path first
+from common import (  # noqa: E402 - the folders are put on the path first
     ClientLog,
-    Server,
     check_audit,
     check_stored_once,
     check_warnings,
     client_threads,
     intake_fixture,
     last_clock_id,
-    server_env,
-    setup_django,
     sweep_process,
     sweep_to_completion,
 )
+
+import benchkit  # noqa: E402
 
 CLUSTER = Path("/tmp/zf_load_pgcluster")  # noqa: S108 - a throw-away cluster, ours only
 SOCKETS = Path("/tmp/zf_load_pgsock")  # noqa: S108
@@ -97,7 +97,7 @@ def make_cluster() -> None:
         [_bin("pg_restore"), "-j", "2", "--no-owner", "-d", DRILL_DB, dump], check=True
     )
     migrate = [sys.executable, "-m", "zhengfa.cli", "migrate", "-v0"]  # the code may be newer
-    subprocess.run(migrate, env=server_env(DRILL_DB), check=True)  # noqa: S603
+    subprocess.run(migrate, env=benchkit.server_env(DRILL_DB), check=True)  # noqa: S603
 
 
 def main() -> int:
@@ -117,15 +117,15 @@ def main() -> int:
 
 
 def drill(args: argparse.Namespace) -> int:
-    setup_django(DRILL_DB)
+    benchkit.setup_django_as_server(DRILL_DB)
     from django.db import connection
     from django.utils import timezone
 
     fixture = intake_fixture()
     connection.close()  # the cluster restarts under us too
     sweep_at = timezone.now() + timedelta(days=30)
-    env = server_env(DRILL_DB)
-    server = Server(DRILL_DB, WEB_PORT)
+    env = benchkit.server_env(DRILL_DB)
+    server = benchkit.Server(DRILL_DB, WEB_PORT)
     server.start()
     log = ClientLog()
     until = time.monotonic() + args.seconds

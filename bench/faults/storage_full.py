@@ -27,9 +27,12 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]  # common.py here, benchkit.py in bench/
 
-from common import TAG, Server, intake_fixture, setup_django  # noqa: E402
+from common import TAG, intake_fixture  # noqa: E402 - the folders are put on the path first
+
+import benchkit  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/zf_load"
 MOUNT = Path("/tmp/zf_load_media_full")  # noqa: S108 - ours, a tmpfs
@@ -100,9 +103,9 @@ def main() -> int:
 
 
 def drill(database_url: str) -> int:
-    setup_django(database_url, ZHENGFA_MEDIA_ROOT=str(MOUNT))
+    benchkit.setup_django_as_server(database_url, ZHENGFA_MEDIA_ROOT=str(MOUNT))
     fixture = intake_fixture()
-    server = Server(database_url, PORT, ZHENGFA_MEDIA_ROOT=str(MOUNT))
+    server = benchkit.Server(database_url, PORT, ZHENGFA_MEDIA_ROOT=str(MOUNT))
     server.start()
     grid = fixture["grid_codes"][0]
     accepted: dict[int, str] = {}  # dispute id -> sha256 of its photo
