@@ -217,6 +217,20 @@ def _county(code: str) -> str:
     return code[:6]
 
 
+def _mediation_success(r: Reader) -> Figure:
+    return r.rate("mediation", _("Mediation success"), "mediation_success", "mediated")
+
+
+def _hazards_on_time(r: Reader) -> Figure:
+    label = _("Hazards rectified on time")
+    return r.rate("hazard_on_time", label, "closed_in_limit", "closed_with_limit", HAZARD)
+
+
+def _services_in_time(r: Reader) -> Figure:
+    label = _("Service items done within the promised time")
+    return r.rate("service", label, "service_within", "service_done", service_kinds())
+
+
 def court_supervision(user: Any, period: Period, today: date) -> Dashboard:
     r, kinds = Reader(user, period, today), court_kinds()
     board = Dashboard("courts", _("Court supervision"), period, today)
@@ -246,28 +260,16 @@ def court_supervision(user: Any, period: Period, today: date) -> Dashboard:
 
 
 def governance_centre(user: Any, period: Period, today: date) -> Dashboard:
-    r, services = Reader(user, period, today), service_kinds()
+    r = Reader(user, period, today)
     board = Dashboard("governance", _("Governance centre"), period, today)
     board.figures = [
         r.count("disputes_opened", _("Disputes registered in the period"), "opened", DISPUTE),
         r.count("disputes_open", _("Disputes being handled"), "open", DISPUTE),
         r.count("disputes_overdue", _("Disputes past their limit"), "overdue", DISPUTE),
-        r.rate("mediation", _("Mediation success"), "mediation_success", "mediated"),
+        _mediation_success(r),
         r.count("hazards_open", _("Hazards not yet rectified"), "open", HAZARD),
-        r.rate(
-            "hazard_on_time",
-            _("Hazards rectified on time"),
-            "closed_in_limit",
-            "closed_with_limit",
-            HAZARD,
-        ),
-        r.rate(
-            "service",
-            _("Service items done within the promised time"),
-            "service_within",
-            "service_done",
-            services,
-        ),
+        _hazards_on_time(r),
+        _services_in_time(r),
     ]
     board.tables = [
         _grouped_table(
@@ -285,7 +287,7 @@ def governance_centre(user: Any, period: Period, today: date) -> Dashboard:
 
 
 def commission(user: Any, period: Period, today: date) -> Dashboard:
-    r, services = Reader(user, period, today), service_kinds()
+    r = Reader(user, period, today)
     board = Dashboard("commission", _("Political-legal commission"), period, today)
     now_n = r.total("crime_registered")
     before_n = r.total("crime_registered", period=period.last_year())
@@ -305,21 +307,9 @@ def commission(user: Any, period: Period, today: date) -> Dashboard:
             "closed_in_limit",
             "closed_with_limit",
         ),
-        r.rate("mediation", _("Mediation success"), "mediation_success", "mediated"),
-        r.rate(
-            "hazard_on_time",
-            _("Hazards rectified on time"),
-            "closed_in_limit",
-            "closed_with_limit",
-            HAZARD,
-        ),
-        r.rate(
-            "service",
-            _("Service items done within the promised time"),
-            "service_within",
-            "service_done",
-            services,
-        ),
+        _mediation_success(r),
+        _hazards_on_time(r),
+        _services_in_time(r),
         r.count("overdue", _("Matters past their limit now"), "overdue"),
     ]
     board.tables = [
