@@ -10,6 +10,8 @@ from django.conf import settings
 if TYPE_CHECKING:
     from tests.org.mini_city import MiniCity
 
+pytest_plugins = ["tests.browser"]  # the ``browser`` fixture and its helpers
+
 
 def _on_postgres() -> bool:
     return "postgresql" in str(settings.DATABASES["default"]["ENGINE"])

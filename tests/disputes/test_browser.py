@@ -6,16 +6,14 @@ accepts it and whose judge confirms it. Runs in the PostgreSQL pass (marker ``br
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser import PHONE_SCREEN, shot, signed_in
 from tests.disputes.conftest import DisputeCity, png_bytes
-from tests.org.mini_city import PASSWORD
 from zhengfa.courts.models import CourtCase
 from zhengfa.disputes.models import Confirmation, Dispute, Petition
 from zhengfa.disputes.services.routing import disputes_escalate_overdue
@@ -23,56 +21,15 @@ from zhengfa.flow.common import now
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 390, "height": 844}
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    # The test reads the database between page steps while Playwright's loop runs.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def _sign_in(browser: Any, base: str, username: str, viewport: dict[str, int] | None = None) -> Any:
-    page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN")
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/")
-    return page
-
-
-def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"disputes-{name}.png"), full_page=True)
-
 
 def test_report_route_escalate_mediate_confirm(
     live_server: Any, dc: DisputeCity, browser: Any, tmp_path: Path
 ) -> None:
     base = live_server.url
-    worker = _sign_in(browser, base, dc.grid_worker.username, PHONE)
+    worker = signed_in(browser, base, dc.grid_worker.username, PHONE_SCREEN)
     worker.goto(f"{base}/disputes/report/")
     wide = worker.evaluate("document.documentElement.scrollWidth")
-    assert wide <= PHONE["width"]  # nothing scrolls sideways on a phone
+    assert wide <= PHONE_SCREEN["width"]  # nothing scrolls sideways on a phone
     worker.select_option("#id_category", "family_neighbour")
     worker.select_option("#id_severity", "general")
     worker.fill("#id_description", "两户因院墙漏水发生争执")
@@ -83,17 +40,17 @@ def test_report_route_escalate_mediate_confirm(
     scene = tmp_path / "scene.png"
     scene.write_bytes(png_bytes((64, 48)))
     worker.set_input_files("#id_photos", str(scene))
-    _shot(worker, "report-phone")
+    shot(worker, "disputes-report-phone")
     worker.click("button.primary")
     worker.wait_for_url(re.compile(r".*/disputes/\d+/$"))
     assert "属地调" in worker.inner_text("#way")
     assert dc.village_committee.name in worker.inner_text("#unit")
-    _shot(worker, "reported")
+    shot(worker, "disputes-reported")
     dispute = Dispute.objects.get()
 
     assert disputes_escalate_overdue(at=now() + timedelta(days=16)) == 1  # the sweep's part
 
-    mediator = _sign_in(browser, base, dc.township_mediator.username)
+    mediator = signed_in(browser, base, dc.township_mediator.username)
     mediator.goto(f"{base}/disputes/{dispute.pk}/")
     assert dc.township_mediator.unit.name in mediator.inner_text("#unit")
     mediator.select_option("#id_outcome", "agreement")
@@ -105,19 +62,19 @@ def test_report_route_escalate_mediate_confirm(
     mediator.wait_for_selector("text=申请司法确认")
     mediator.click("text=送交法院")
     mediator.wait_for_selector("#confirmation")
-    _shot(mediator, "sent-to-court")
+    shot(mediator, "disputes-sent-to-court")
 
-    registrar = _sign_in(browser, base, dc.registrar.username)
+    registrar = signed_in(browser, base, dc.registrar.username)
     registrar.goto(f"{base}/disputes/confirmations/")
     registrar.click("text=受理")
     registrar.wait_for_selector("text=已受理")
 
-    judge = _sign_in(browser, base, dc.judge.username)
+    judge = signed_in(browser, base, dc.judge.username)
     judge.goto(f"{base}/disputes/confirmations/")
     judge.fill("#id_note", "协议合法有效")
     judge.keyboard.press("Enter")  # the ruling form is keyboard-submittable
     judge.wait_for_selector("text=确认有效")
-    _shot(judge, "confirmed")
+    shot(judge, "disputes-confirmed")
 
     confirmation = Confirmation.objects.get()
     case = CourtCase.objects.get(matter=confirmation.matter)
@@ -125,11 +82,11 @@ def test_report_route_escalate_mediate_confirm(
     judge.click(f"#confirmation-{confirmation.pk} a")  # the case number opens the court case
     judge.wait_for_url(f"{base}/courts/cases/{case.pk}/")
     assert case.number in judge.inner_text("h1")
-    _shot(judge, "court-case")
+    shot(judge, "disputes-court-case")
     mediator.goto(f"{base}/disputes/{dispute.pk}/")
     assert "确认有效" in mediator.inner_text("#confirmation")
 
-    outsider = _sign_in(browser, base, dc.outsider.username)
+    outsider = signed_in(browser, base, dc.outsider.username)
     response = outsider.goto(f"{base}/disputes/{dispute.pk}/")
     assert response is not None and response.status == 404
 
@@ -138,7 +95,7 @@ def test_petition_pages_by_keyboard_with_the_complainant_masked(
     live_server: Any, dc: DisputeCity, browser: Any
 ) -> None:
     base = live_server.url
-    desk = _sign_in(browser, base, dc.centre_operator.username)
+    desk = signed_in(browser, base, dc.centre_operator.username)
     desk.goto(f"{base}/")
     desk.click("text=信访事项")
     desk.select_option("#id_form", "visit")
@@ -155,9 +112,9 @@ def test_petition_pages_by_keyboard_with_the_complainant_masked(
     desk.fill("#decide-form #id_note", "   ")  # blank reasons: refused by the server
     desk.click("#decide-form button.primary")
     desk.wait_for_selector("#decide-form .field-error")
-    _shot(desk, "petition-refused")
+    shot(desk, "disputes-petition-refused")
     desk.fill("#decide-form #id_note", "属本机关职责")
     desk.click("#decide-form button.primary")
     desk.wait_for_selector("#reply-form")
-    _shot(desk, "petition")
+    shot(desk, "disputes-petition")
     assert Petition.objects.get().matter.stage == "handling"

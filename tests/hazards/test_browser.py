@@ -5,49 +5,21 @@ on the risk ledger and on the hazard map. Runs in the PostgreSQL pass (``browser
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser import PHONE_SCREEN, shot, signed_in
 from tests.hazards.conftest import jpeg, seed_themes_and_limits
-from tests.org.mini_city import COUNTY_A, PASSWORD, MiniCity
+from tests.org.mini_city import COUNTY_A, MiniCity
 from zhengfa.flow.common import legal_day
 from zhengfa.hazards.models import Campaign, Hazard
 from zhengfa.hazards.services.campaigns import campaign_create
 from zhengfa.org.roles import Role
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 390, "height": 844}
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM reads
-    # are still synchronous, so Django's async guard is lifted for the test only.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _campaign(city: MiniCity) -> Campaign:
@@ -65,32 +37,17 @@ def _campaign(city: MiniCity) -> Campaign:
     )
 
 
-def _sign_in(browser: Any, base: str, username: str, viewport: dict[str, int]) -> Any:
-    page = browser.new_page(viewport=viewport, locale="zh-CN")
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/")
-    return page
-
-
-def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"hazards-{name}.png"), full_page=True)
-
-
 def test_an_inspection_on_a_phone_then_the_ledger_and_the_map(
     live_server: Any, mini_city: MiniCity, browser: Any, tmp_path: Path, settings: Any
 ) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     campaign = _campaign(mini_city)
     base = live_server.url
-    worker = _sign_in(browser, base, mini_city.users[Role.GRID_WORKER].username, PHONE)
+    worker = signed_in(browser, base, mini_city.users[Role.GRID_WORKER].username, PHONE_SCREEN)
     worker.goto(f"{base}/hazards/")
     worker.click(f"a[href='/hazards/campaigns/{campaign.pk}/inspect/']")
     worker.wait_for_selector("#pick-map[data-ready='true']")
-    assert worker.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert worker.evaluate("document.documentElement.scrollWidth") <= PHONE_SCREEN["width"]
     first = campaign.items.first()
     assert first is not None
     worker.fill("#id_site", "向阳超市")
@@ -109,23 +66,21 @@ def test_an_inspection_on_a_phone_then_the_ledger_and_the_map(
     worker.keyboard.press("Enter")  # the keyboard picks the map's centre: inside the grid
     assert worker.inner_text("#picked").strip()
     worker.set_input_files(f"#id_photos_{first.pk}", str(scene))  # files are never kept
-    _shot(worker, "inspect-phone")
+    shot(worker, "hazards-inspect-phone")
     worker.click("button.primary")
     worker.wait_for_url(f"{base}/hazards/*/")
     hazard = Hazard.objects.get()
     assert hazard.severity == "major" and hazard.photos.count() == 1
     assert "23:59" in worker.inner_text("#due")
-    assert worker.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    _shot(worker, "hazard-phone")
+    assert worker.evaluate("document.documentElement.scrollWidth") <= PHONE_SCREEN["width"]
+    shot(worker, "hazards-hazard-phone")
 
-    commission = _sign_in(
-        browser, base, mini_city.users[Role.COMMISSION].username, {"width": 1280, "height": 900}
-    )
+    commission = signed_in(browser, base, mini_city.users[Role.COMMISSION].username)
     commission.goto(f"{base}/hazards/ledger/?level=grid")
     assert "疏散通道堆放纸箱" in commission.inner_text("#ledger-entries")
     assert "每一项都有负责人" in commission.inner_text("#owner-check")
     assert hazard.matter.grid.code in commission.inner_text("#ledger-places")
-    _shot(commission, "ledger")
+    shot(commission, "hazards-ledger")
     commission.goto(f"{base}/hazards/map/")
     commission.wait_for_selector("#hazard-map[data-feature-count='1']")
-    _shot(commission, "map")
+    shot(commission, "hazards-map")

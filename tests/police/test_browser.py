@@ -6,15 +6,12 @@ and shown on the map by block. Runs in the PostgreSQL pass (``browser``)."""
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.org.mini_city import PASSWORD
+from tests.browser import PHONE_SCREEN, shot, signed_in
 from tests.police.conftest import INSIDE_A, PoliceWorld, make_user
 from zhengfa.flow.models import ClockState
 from zhengfa.org.roles import Role
@@ -22,55 +19,12 @@ from zhengfa.police.models import Incident, Referral, Roster
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 860}
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM reads
-    # are still synchronous, so Django's async guard is lifted for the test only.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def _sign_in(browser: Any, base: str, username: str, viewport: dict[str, int]) -> Any:
-    page = browser.new_page(viewport=viewport, locale="zh-CN")
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/")
-    return page
-
-
-def _shot(page: Any, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"police-{name}.png"), full_page=True)
-
 
 def test_a_noise_complaint_is_diverted_and_closed_by_the_department(
     live_server: Any, police: PoliceWorld, browser: Any
 ) -> None:
     base = live_server.url
-    citizen = _sign_in(browser, base, police.citizen.username, PHONE)
+    citizen = signed_in(browser, base, police.citizen.username, PHONE_SCREEN)
     citizen.goto(f"{base}/police/report/")
     citizen.select_option("#id_category", "non_police")
     citizen.fill("#id_description", "楼下广场舞噪音扰民到深夜")
@@ -79,18 +33,18 @@ def test_a_noise_complaint_is_diverted_and_closed_by_the_department(
     citizen.keyboard.press("Enter")
     citizen.wait_for_selector("#report-result")
     assert "鹤岗市生态环境局" in citizen.inner_text("#report-result")
-    assert citizen.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    _shot(citizen, "report-diverted-phone")
+    assert citizen.evaluate("document.documentElement.scrollWidth") <= PHONE_SCREEN["width"]
+    shot(citizen, "police-report-diverted-phone")
     referral = Referral.objects.get()
     assert referral.rule == police.noise_rule
-    liaison = _sign_in(browser, base, police.liaison.username, DESKTOP)
+    liaison = signed_in(browser, base, police.liaison.username)
     liaison.goto(f"{base}/police/referrals/")
     row = f"tr[data-referral='{referral.pk}']"
     assert "社会生活噪声" in liaison.inner_text(row)
     liaison.fill(f"#outcome-{referral.pk}", "已约谈组织者,限定音量和时段")
     liaison.click(f"{row} button[type='submit']")
     liaison.wait_for_url(f"{base}/police/referrals/")
-    _shot(liaison, "referral-closed")
+    shot(liaison, "police-referral-closed")
     referral.matter.refresh_from_db()
     assert referral.matter.status == "closed"
     assert "已约谈组织者" in liaison.inner_text(row)
@@ -100,7 +54,7 @@ def test_a_burglary_is_dispatched_and_arrives_on_its_clock(
     live_server: Any, police: PoliceWorld, browser: Any
 ) -> None:
     base = live_server.url
-    desk = _sign_in(browser, base, police.officer.username, DESKTOP)
+    desk = signed_in(browser, base, police.officer.username)
     desk.goto(f"{base}/police/")
     desk.select_option("#id_category", "criminal")
     desk.fill("#id_description", "入室盗窃,家中现金被盗")
@@ -117,7 +71,7 @@ def test_a_burglary_is_dispatched_and_arrives_on_its_clock(
     for label in ("派警", "到场"):
         desk.click(f"{row} button:has-text('{label}')")
         desk.wait_for_url(f"{base}/police/")
-    _shot(desk, "desk-on-scene")
+    shot(desk, "police-desk-on-scene")
     clocks = {c.purpose: c for c in incident.matter.clocks.all()}
     for purpose in ("stage:received", "stage:dispatched"):
         clock = clocks[purpose]
@@ -131,7 +85,7 @@ def test_a_roster_is_generated_and_shown_on_the_map(
     for n in range(7):
         make_user(f"officer-{n}", Role.POLICE_OFFICER, police.officer.unit)
     base = live_server.url
-    page = _sign_in(browser, base, police.officer.username, DESKTOP)
+    page = signed_in(browser, base, police.officer.username)
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text))
     page.goto(f"{base}/police/rosters/")
@@ -148,5 +102,5 @@ def test_a_roster_is_generated_and_shown_on_the_map(
     page.select_option("#roster-hour", "04:00")
     # A locator wait, not wait_for_function: the page's CSP forbids the eval it would need.
     expect(page.locator("#map-status")).to_have_text(re.compile(r"^04"))
-    _shot(page, "roster-map")
+    shot(page, "police-roster-map")
     assert not [e for e in errors if "Error" in e]
