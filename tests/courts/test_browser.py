@@ -7,17 +7,16 @@ public progress page with names masked. Runs in the PostgreSQL pass (marker ``br
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.hashers import make_password
 
+from tests.browser import PHONE_SCREEN, shot, signed_in
 from tests.courts.test_demo import Silent
 from tests.courts.world import Courts
+from tests.org.mini_city import password_hash
 from zhengfa.courts import reports
 from zhengfa.courts.demo import build_demo_courts
 from zhengfa.courts.models import CourtCase
@@ -26,52 +25,7 @@ from zhengfa.org.models import User
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 390, "height": 844}
-PASSWORD = "courts-walk-pass"
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "var" / "screenshots"
-DOCS_SHOTS = ROOT / "docs" / "screenshots"
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # the test reads the DB between steps
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-def _sign_in(browser: Any, base: str, user: User, viewport: dict[str, int] | None = None) -> Any:
-    page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN")
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/")
-    return page
-
-
-def _shot(page: Any, name: str, keep: bool = False) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"courts-{name}.png"), full_page=True)
-    if keep:
-        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(DOCS_SHOTS / f"courts-{name}.png"), full_page=True)
 
 
 def _step(page: Any, name: str, on: str, **fields: str) -> None:
@@ -84,18 +38,17 @@ def _step(page: Any, name: str, on: str, **fields: str) -> None:
 
 
 def _people(courts: Courts) -> None:
-    hashed = make_password(PASSWORD)
     names = {"judge1": "王法官", "divpres": "赵庭长", "registrar": "周立案"}
     for user in User.objects.all():
-        user.password = hashed
+        user.password = password_hash()
         user.full_name = names.get(user.username, user.full_name)
         user.save(update_fields=["password", "full_name"])
 
 
 def _file_online(browser: Any, base: str, courts: Courts, tmp_path: Path) -> Any:
-    citizen = _sign_in(browser, base, courts.citizen, PHONE)
+    citizen = signed_in(browser, base, courts.citizen.username, PHONE_SCREEN)
     citizen.click("text=网上立案 File a case online")
-    assert citizen.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert citizen.evaluate("document.documentElement.scrollWidth") <= PHONE_SCREEN["width"]
     citizen.select_option("#id_court", courts.court.code)
     citizen.select_option("#id_procedure", "civil_ordinary")
     citizen.fill("#id_claims", "判令被告支付货款 52000 元及逾期利息")
@@ -108,7 +61,7 @@ def _file_online(browser: Any, base: str, courts: Courts, tmp_path: Path) -> Any
     citizen.click("button.primary")
     assert "is not a .pdf file" in citizen.inner_text(".has-error")
     assert citizen.input_value("#id_party1_organisation") == "鹤岗某某商贸有限公司"
-    _shot(citizen, "filing-refused")
+    shot(citizen, "courts-filing-refused")
     real = tmp_path / "complaint.pdf"
     real.write_bytes("%PDF-1.4\n% 起诉状 李四光\n".encode())
     citizen.set_input_files("#id_attachments", str(real))
@@ -125,7 +78,7 @@ def test_a_civil_case_from_online_filing_to_appeal_transfer(
     base = live_server.url
     citizen = _file_online(browser, base, courts, tmp_path)
 
-    registrar = _sign_in(browser, base, courts.registrar)
+    registrar = signed_in(browser, base, courts.registrar.username)
     registrar.click("text=立案审查 Filing queue")
     registrar.click("text=判令被告支付货款")
     registrar.click("#accept")
@@ -134,7 +87,7 @@ def test_a_civil_case_from_online_filing_to_appeal_transfer(
     assert "黑0402民初" in number and len(code) == 8
     case = CourtCase.objects.get(number=number)
 
-    president = _sign_in(browser, base, courts.division_president)
+    president = signed_in(browser, base, courts.division_president.username)
     president.goto(f"{base}/courts/cases/{case.pk}/")
     president.select_option("#id_assign-mode", "manual")
     president.select_option("#id_assign-division", str(courts.civil.pk))
@@ -143,7 +96,7 @@ def test_a_civil_case_from_online_filing_to_appeal_transfer(
     president.click("#assign-form button")
     assert "王法官" in president.inner_text("#panel")
 
-    judge = _sign_in(browser, base, courts.judges[0])
+    judge = signed_in(browser, base, courts.judges[0].username)
     judge.click("text=案件 Cases")
     judge.click(f"text={number}")
     _step(judge, "serve", "2026-11-30")
@@ -163,7 +116,7 @@ def test_a_civil_case_from_online_filing_to_appeal_transfer(
     _step(judge, "judgment", "2026-12-28", outcome="判决 支持部分诉讼请求")
     _step(judge, "serve_judgment", "2026-12-30")
     assert judge.inner_text("#stage") == "appeal_period"
-    _shot(judge, "case-page", keep=True)
+    shot(judge, "courts-case-page")
     with judge.expect_download() as download:
         judge.click("#dossier-zip")
     assert download.value.suggested_filename == f"dossier-{case.pk}.zip"
@@ -177,17 +130,17 @@ def test_a_civil_case_from_online_filing_to_appeal_transfer(
     _step(registrar, "transfer", "2027-01-28")
     assert registrar.inner_text("#stage") == "archive"
 
-    higher = _sign_in(browser, base, courts.higher_registrar)
+    higher = signed_in(browser, base, courts.higher_registrar.username)
     higher.click("text=待收上诉案件 Appeals to receive")
     higher.click("text=登记二审立案 Register the appeal")
     assert "黑04民终" in higher.inner_text("#case-number")
-    outsider = _sign_in(browser, base, courts.outsider)
+    outsider = signed_in(browser, base, courts.outsider.username)
     assert outsider.goto(f"{base}/courts/cases/{case.pk}/").status == 404
 
     president.goto(f"{base}/courts/supervision/?start={YEAR[0]}&end={YEAR[1]}")
     figures = reports.supervision(courts.division_president, *YEAR, legal_day())
     assert president.inner_text("#kpi-registered") == str(figures.total.registered)
-    _shot(president, "supervision", keep=True)
+    shot(president, "courts-supervision")
 
     citizen.goto(f"{base}/courts/public/progress/")
     citizen.fill("#id_number", number)
@@ -195,4 +148,4 @@ def test_a_civil_case_from_online_filing_to_appeal_transfer(
     citizen.click("#lookup button")
     progress = citizen.inner_text("#progress")
     assert "李**" in progress and "李四光" not in progress and "民终" in progress
-    _shot(citizen, "progress")
+    shot(citizen, "courts-progress")

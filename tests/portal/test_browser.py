@@ -8,15 +8,14 @@ by Playwright. axe-core 4.14.1 (MPL-2.0) is vendored in tests/portal/assets.
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import transaction
 
-from tests.org.mini_city import COUNTY_A, PASSWORD, MiniCity
+from tests.browser import PHONE_SCREEN, shot, signed_in
+from tests.org.mini_city import COUNTY_A, MiniCity
 from tests.portal.conftest import PDF, PHONE
 from zhengfa.org.models import Grid
 from zhengfa.org.roles import Role
@@ -24,18 +23,7 @@ from zhengfa.portal.catalogue import read_catalogue
 from zhengfa.portal.models import Application, AppStatus, ServiceItem
 from zhengfa.portal.open311_services import open311_client_issue
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE_SCREEN = {"width": 390, "height": 844}
 AXE = Path(__file__).parent / "assets" / "axe.min.js"
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # Lighthouse's accessibility audits are axe-core rules; these are the WCAG 2 A/AA ones.
 AXE_RUN = "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})"
 
@@ -45,21 +33,6 @@ def catalogue(transactional_db: None) -> None:
     """A live-server test flushes the database; the shipped catalogue is loaded again."""
     if not ServiceItem.objects.exists():
         ServiceItem.objects.bulk_create([ServiceItem(**row) for row in read_catalogue()])
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM reads
-    # are still synchronous, so Django's async guard is lifted for the test only.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
@@ -106,17 +79,14 @@ def test_a_citizen_applies_on_a_phone_staff_process_it_and_the_citizen_sees_it_d
     citizen.fill("#id_phone", PHONE)
     citizen.select_option("#id_region", f"{COUNTY_A}001")
     citizen.set_input_files("#id_attachments", str(material))
-    citizen.screenshot(path=str(SHOTS / "portal-apply-phone.png"), full_page=True)
+    shot(citizen, "portal-apply-phone")
     citizen.click("button.primary")
     citizen.wait_for_selector("#receipt")
     receipt = citizen.inner_text("#receipt")
     assert Application.objects.get(receipt=receipt).attachments.count() == 1
 
-    officer = browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
-    officer.goto(f"{base}/login/?next=/portal/desk/")
-    officer.fill("#id_username", f"{Role.POLICE_OFFICER}-{COUNTY_A}")
-    officer.fill("#id_password", PASSWORD)
-    officer.click("button.primary")
+    officer = signed_in(browser, base, f"{Role.POLICE_OFFICER}-{COUNTY_A}")
+    officer.goto(f"{base}/portal/desk/")
     officer.click(f"text={receipt}")
     officer.click("button[value=accept]")
     officer.fill("#id_text", "户籍证明已出具")
@@ -131,7 +101,7 @@ def test_a_citizen_applies_on_a_phone_staff_process_it_and_the_citizen_sees_it_d
     citizen.check("input[name=stars][value='5']")
     citizen.click("button.primary")
     citizen.wait_for_selector("text=5 ★")
-    citizen.screenshot(path=str(SHOTS / "portal-done-phone.png"), full_page=True)
+    shot(citizen, "portal-done-phone")
 
 
 @pytest.mark.browser
