@@ -10,9 +10,7 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections import deque
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,8 @@ import pytest
 from django.test import Client
 
 import zhengfa
-from tests.api.conftest import World
+from tests.api.conftest import PASSWORD, World
+from tests.browser import shot, sign_in
 from zhengfa.org.roles import Role
 
 TEMPLATES = sorted(Path(zhengfa.__file__).parent.glob("**/templates/**/*.html"))
@@ -115,23 +114,6 @@ MAIN_PAGES = [
     "/insight/map/",
     "/api/v1/docs",
 ]
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
 
 
 def _csp_messages(page: Any) -> list[str]:
@@ -149,16 +131,12 @@ def test_main_pages_raise_no_csp_violation(live_server: Any, world: World, brows
     violations = _csp_messages(page)
     first = page.goto(f"{live_server.url}/login/")
     assert "script-src 'self'" in first.headers["content-security-policy"]
-    page.fill("#id_username", Role.COMMISSION)
-    page.fill("#id_password", "correct horse battery staple")
-    page.click("button.primary")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, Role.COMMISSION, PASSWORD)
     for path in MAIN_PAGES:
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
         assert not violations, f"{path}: {violations}"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "hardening-csp-api-docs.png"))
+    shot(page, "hardening-csp-api-docs")
     # The control: an injected inline script is refused, and the refusal is seen.
     page.goto(f"{live_server.url}/")
     with page.expect_console_message(lambda msg: "Content Security Policy" in msg.text):

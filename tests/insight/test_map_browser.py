@@ -6,14 +6,13 @@ Runs once, in the PostgreSQL pass (marker ``browser``), on the mini city.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from tests.org.mini_city import COUNTY_A, COUNTY_B, PASSWORD, MiniCity
+from tests.browser import signed_in
+from tests.org.mini_city import COUNTY_A, COUNTY_B, MiniCity
 from zhengfa.flow.common import legal_day, now
 from zhengfa.flow.models import Matter
 from zhengfa.insight.refresh import rebuild
@@ -22,21 +21,7 @@ from zhengfa.org.roles import Role
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 ZERO_COLOUR = "#f2f4f7"  # map.js: the class of areas with nothing
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _overdue(grid: Grid, title: str) -> Matter:
@@ -66,11 +51,7 @@ def test_grids_coloured_by_overdue_and_click_through_in_scope(
 ) -> None:
     home = mini_city.grids[COUNTY_A][0]
     operator = mini_city.users[Role.CENTRE_OPERATOR]
-    page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", operator.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+    page = signed_in(browser, live_server.url, operator.username)
     page.goto(f"{live_server.url}/insight/map/?measure=overdue")
     page.wait_for_selector("#one-map[data-state=ready]")
     element = page.locator("#one-map")

@@ -4,36 +4,19 @@ Runs in the PostgreSQL pass (marker ``browser``); screenshots go to var/screensh
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser import shot, signed_in
 from tests.insight.test_responsibility_pages import city_commission
 from tests.insight.test_responsibility_scoring import YEAR, build_scored
-from tests.org.mini_city import PASSWORD, MiniCity
+from tests.org.mini_city import MiniCity
 from zhengfa.insight.responsibility.models import Target
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")  # the test reads the DB between steps
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
+WIDE_SCREEN = {"width": 1400, "height": 1000}
 
 
 def test_the_commission_reads_a_report_and_sets_a_target(
@@ -41,15 +24,10 @@ def test_the_commission_reads_a_report_and_sets_a_target(
 ) -> None:
     units = build_scored(mini_city)
     user = city_commission()
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
+    page = signed_in(browser, live_server.url, user.username, WIDE_SCREEN)
     page.goto(f"{live_server.url}/insight/responsibility/?year={YEAR}")
     assert page.locator("#responsibility-scores tbody tr").count() == len(units)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "responsibility-scores.png"), full_page=True)
+    shot(page, "responsibility-scores")
     page.click(f"#responsibility-scores a:has-text('{units[1].name}')")
     assert page.locator("#review-lines tbody tr").count() == 8
     assert "100 × max(0, 1" in page.inner_text("#review-lines")
@@ -59,7 +37,7 @@ def test_the_commission_reads_a_report_and_sets_a_target(
     page.click("#target-form button[type=submit]")
     assert "between 0 and 100" in page.inner_text("#target-form")
     assert page.input_value("#id_target_value") == "130"
-    page.screenshot(path=str(SHOTS / "responsibility-report.png"), full_page=True)
+    shot(page, "responsibility-report")
     page.fill("#id_target_value", "88")
     page.click("#target-form button[type=submit]")
     page.wait_for_url(f"**/insight/responsibility/{units[1].code}/{YEAR}/")
