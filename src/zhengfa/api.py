@@ -7,6 +7,8 @@ whatever raised it, leaves through the handlers below as
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
@@ -22,6 +24,24 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 # SQLite cannot even bind it (OverflowError → 500 before this bound; found by fuzzing).
 ObjectId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 PROBLEM_BASE = "https://zhengfa.example/problems/"
+
+
+def api_user(request: HttpRequest) -> Any:
+    """The authenticated user django-ninja put on the request."""
+    return request.auth  # type: ignore[attr-defined]
+
+
+class FileIn(Schema):
+    name: str
+    data: str  # base64
+
+
+def base64_bytes(text: str, field: str) -> bytes:
+    """A file's bytes sent in base64; anything else is bad input on ``field``."""
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise DjangoValidationError({field: "accepted: the file's bytes in base64"}) from None
 
 
 class ProblemError(Exception):

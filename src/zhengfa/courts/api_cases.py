@@ -5,8 +5,6 @@ engine (``reports.cases_for``), so a case outside the caller's court answers 404
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -15,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from zhengfa.api import ObjectId, Problem
+from zhengfa.api import ObjectId, Problem, api_user, base64_bytes
 from zhengfa.courts import reports
 from zhengfa.courts.models import CourtCase, Division, Filing, Hearing
 from zhengfa.courts.workflow import appeals, assignment, dossier, filing, limits, trial
@@ -25,10 +23,6 @@ from zhengfa.flow.models import Matter
 from zhengfa.org.models import Unit, User
 
 router = Router(tags=["courts"])
-
-
-def _who(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 class PartyIn(Schema):
@@ -232,7 +226,7 @@ def filing_create(request: HttpRequest, body: FilingIn) -> Status:
     if court is None:
         raise invalid("court", f"unknown court unit code {body.court!r}")
     created = filing.filing_submit(
-        actor=_who(request),
+        actor=api_user(request),
         court=court,
         procedure=body.procedure,
         cause_code=body.cause_code,
@@ -240,23 +234,16 @@ def filing_create(request: HttpRequest, body: FilingIn) -> Status:
         parties=[filing.PartyInput(**p.dict()) for p in body.parties],
         enterprise_related=body.enterprise_related,
         attachments=[
-            (a.name, _decoded(a.content_base64, f"attachments[{n}].content_base64"))
+            (a.name, base64_bytes(a.content_base64, f"attachments[{n}].content_base64"))
             for n, a in enumerate(body.attachments)
         ],
     )
     return Status(201, _filing_out(created))
 
 
-def _decoded(text: str, field: str) -> bytes:
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise invalid(field, "the file's bytes in base64") from None
-
-
 @router.post("/filings/{filing_id}/decision", response=FilingOut, summary="Decide a filing")
 def filing_decide(request: HttpRequest, filing_id: ObjectId, body: DecisionIn) -> FilingOut:
-    user, found = _who(request), _filing_for(_who(request), filing_id)
+    user, found = api_user(request), _filing_for(api_user(request), filing_id)
     if body.decision == "accept":
         return _filing_out(found, filing.filing_accept(actor=user, filing=found))
     if body.decision == "reject":
@@ -270,9 +257,9 @@ def filing_decide(request: HttpRequest, filing_id: ObjectId, body: DecisionIn) -
 
 @router.post("/filings/{filing_id}/material", response=FilingOut, summary="Supply material")
 def filing_material(request: HttpRequest, filing_id: ObjectId, body: NoteIn) -> FilingOut:
-    found = _filing_for(_who(request), filing_id)
+    found = _filing_for(api_user(request), filing_id)
     return _filing_out(
-        filing.filing_supply_material(actor=_who(request), filing=found, note=body.note)
+        filing.filing_supply_material(actor=api_user(request), filing=found, note=body.note)
     )
 
 
@@ -308,13 +295,13 @@ def _messages(case: CourtCase) -> list[MessageOut]:
 
 @router.get("/cases", response=list[CaseOut], summary="Cases of my court")
 def case_list(request: HttpRequest) -> list[CaseOut]:
-    cases = reports.cases_for(_who(request)).select_related("matter", "matter__owner")
+    cases = reports.cases_for(api_user(request)).select_related("matter", "matter__owner")
     return [CaseOut(**_case_out(c)) for c in cases.order_by("-filed_on", "-pk")[:500]]
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut, summary="One case")
 def case_detail(request: HttpRequest, case_id: ObjectId) -> CaseDetailOut:
-    case = reports.case_for(_who(request), case_id)
+    case = reports.case_for(api_user(request), case_id)
     return CaseDetailOut(
         **_case_out(case),
         parties=_parties(case),
@@ -330,7 +317,7 @@ def case_detail(request: HttpRequest, case_id: ObjectId) -> CaseDetailOut:
 
 @router.post("/cases/{case_id}/assignment", response=CaseOut, summary="Assign (分案)")
 def case_assign(request: HttpRequest, case_id: ObjectId, body: AssignIn) -> CaseOut:
-    user = _who(request)
+    user = api_user(request)
     case = reports.case_for(user, case_id)
     division = Division.objects.filter(pk=body.division, court_id=case.matter.unit_id).first()
     if division is None:
@@ -370,7 +357,7 @@ STEPS: dict[str, Callable[..., Any]] = {
 
 @router.post("/cases/{case_id}/steps", response=CaseOut, summary="Move the case on one step")
 def case_step(request: HttpRequest, case_id: ObjectId, body: StepIn) -> CaseOut:
-    user = _who(request)
+    user = api_user(request)
     case = reports.case_for(user, case_id)
     if body.step not in STEPS:
         raise invalid("step", f"accepted: {', '.join(STEPS)}")
@@ -391,7 +378,7 @@ def case_step(request: HttpRequest, case_id: ObjectId, body: StepIn) -> CaseOut:
 @router.post("/cases/{case_id}/receive-appeal", response={201: CaseOut}, summary="Receive")
 def case_receive_appeal(request: HttpRequest, case_id: ObjectId) -> Status:
     """The higher court registers a transferred appeal; it sees the original for this."""
-    user = _who(request)
+    user = api_user(request)
     original = get_object_or_404(CourtCase.objects.select_related("matter__unit"), pk=case_id)
     unit_id = getattr(user, "unit_id", None)
     if unit_id is None or original.matter.unit.parent_id != unit_id:
@@ -413,14 +400,14 @@ def _hearing_out(hearing: Hearing) -> HearingOut:
 
 @router.post("/cases/{case_id}/hearings", response={201: HearingOut}, summary="Schedule")
 def hearing_create(request: HttpRequest, case_id: ObjectId, body: HearingIn) -> Status:
-    case = reports.case_for(_who(request), case_id)
-    hearing = trial.hearing_schedule(actor=_who(request), case=case, **body.dict())
+    case = reports.case_for(api_user(request), case_id)
+    hearing = trial.hearing_schedule(actor=api_user(request), case=case, **body.dict())
     return Status(201, _hearing_out(hearing))
 
 
 @router.post("/hearings/{hearing_id}/held", response=HearingOut, summary="The hearing was held")
 def hearing_held(request: HttpRequest, hearing_id: ObjectId) -> HearingOut:
-    user = _who(request)
+    user = api_user(request)
     hearing = get_object_or_404(
         Hearing.objects.filter(case__in=reports.cases_for(user)), pk=hearing_id
     )
@@ -429,8 +416,8 @@ def hearing_held(request: HttpRequest, hearing_id: ObjectId) -> HearingOut:
 
 @router.post("/cases/{case_id}/limit-requests", response={201: ApprovalOut}, summary="Limit")
 def limit_request(request: HttpRequest, case_id: ObjectId, body: LimitIn) -> Status:
-    case = reports.case_for(_who(request), case_id)
-    approval = limits.limit_change_request(actor=_who(request), case=case, **body.dict())
+    case = reports.case_for(api_user(request), case_id)
+    approval = limits.limit_change_request(actor=api_user(request), case=case, **body.dict())
     out = ApprovalOut(
         id=approval.pk, kind=approval.kind, level=approval.level, status=approval.status
     )
@@ -439,9 +426,11 @@ def limit_request(request: HttpRequest, case_id: ObjectId, body: LimitIn) -> Sta
 
 @router.post("/cases/{case_id}/dossier", response={201: DossierOut}, summary="Upload a file")
 def dossier_add(request: HttpRequest, case_id: ObjectId, body: UploadIn) -> Status:
-    case = reports.case_for(_who(request), case_id)
-    content = _decoded(body.content_base64, "content_base64")
-    stored = dossier.dossier_upload(actor=_who(request), case=case, name=body.name, content=content)
+    case = reports.case_for(api_user(request), case_id)
+    content = base64_bytes(body.content_base64, "content_base64")
+    stored = dossier.dossier_upload(
+        actor=api_user(request), case=case, name=body.name, content=content
+    )
     out = DossierOut(
         id=stored.pk,
         name=stored.name,
@@ -454,7 +443,7 @@ def dossier_add(request: HttpRequest, case_id: ObjectId, body: UploadIn) -> Stat
 
 @router.get("/cases/{case_id}/dossier.zip", summary="The whole dossier as one ZIP")
 def dossier_download(request: HttpRequest, case_id: ObjectId) -> HttpResponse:
-    case = reports.case_for(_who(request), case_id)
+    case = reports.case_for(api_user(request), case_id)
     response = HttpResponse(dossier.dossier_zip(case), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="dossier-{case.pk}.zip"'
     return response
@@ -476,7 +465,7 @@ def _row(row: reports.Row) -> SupervisionRowOut:
 
 @router.get("/supervision", response=SupervisionOut, summary="审限内结案率 and more")
 def supervision_get(request: HttpRequest, start: date, end: date) -> SupervisionOut:
-    figures = reports.supervision(_who(request), start, end, legal_day())
+    figures = reports.supervision(api_user(request), start, end, legal_day())
     return SupervisionOut(
         start=start,
         end=end,

@@ -5,8 +5,6 @@ Files (photos, the signed agreement) travel as base64 in JSON."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -14,34 +12,22 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from zhengfa.api import ObjectId
+from zhengfa.api import FileIn, ObjectId, api_user, base64_bytes
 from zhengfa.disputes import selectors
 from zhengfa.disputes.models import Confirmation, Dispute, Petition
 from zhengfa.disputes.services import analysis, outcome, petitions, routing
 from zhengfa.disputes.services.intake import OrganisationInput, PartyInput, dispute_report
-from zhengfa.flow.common import invalid, now
+from zhengfa.flow.common import now
 from zhengfa.flow.photos import PhotoInput
 from zhengfa.flow.selectors import urgency
 
 router = Router(tags=["disputes"])
 
 
-def _who(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-class FileIn(Schema):
-    name: str
-    data: str  # base64
-
-
 def _file(upload: FileIn | None, field: str) -> PhotoInput | None:
     if upload is None:
         return None
-    try:
-        return PhotoInput(upload.name, base64.b64decode(upload.data, validate=True))
-    except (binascii.Error, ValueError):
-        raise invalid(f"{field}.data", "accepted: the file's bytes in base64") from None
+    return PhotoInput(upload.name, base64_bytes(upload.data, f"{field}.data"))
 
 
 class CategoryOut(Schema):
@@ -204,14 +190,14 @@ def list_categories(request: HttpRequest) -> list[Any]:
 @router.get("/", response=list[DisputeOut])
 def list_disputes(request: HttpRequest) -> list[dict[str, Any]]:
     at = now()
-    return [_out(d, at) for d in selectors.disputes_for(_who(request))]
+    return [_out(d, at) for d in selectors.disputes_for(api_user(request))]
 
 
 @router.post("/", response={201: DisputeDetailOut})
 def report(request: HttpRequest, payload: ReportIn) -> Status[DisputeDetailOut]:
     photos = [_file(p, f"photos[{i}]") for i, p in enumerate(payload.photos)]
     dispute = dispute_report(
-        actor=_who(request),
+        actor=api_user(request),
         channel=payload.channel,
         category=payload.category,
         severity=payload.severity,
@@ -229,7 +215,7 @@ def report(request: HttpRequest, payload: ReportIn) -> Status[DisputeDetailOut]:
 
 @router.get("/{int:dispute_id}", response=DisputeDetailOut)
 def dispute_detail(request: HttpRequest, dispute_id: ObjectId) -> DisputeDetailOut:
-    return _detail(selectors.dispute_for(_who(request), dispute_id))
+    return _detail(selectors.dispute_for(api_user(request), dispute_id))
 
 
 class RouteIn(Schema):
@@ -241,14 +227,14 @@ class RouteIn(Schema):
 
 @router.post("/{int:dispute_id}/route", response=DisputeDetailOut)
 def route(request: HttpRequest, dispute_id: ObjectId, payload: RouteIn) -> DisputeDetailOut:
-    dispute = selectors.dispute_for(_who(request), dispute_id)
+    dispute = selectors.dispute_for(api_user(request), dispute_id)
     override = (
         routing.Route(payload.way, payload.level, payload.department) if payload.way else None
     )
     routing.dispute_route(
-        actor=_who(request), dispute=dispute, override=override, reason=payload.reason
+        actor=api_user(request), dispute=dispute, override=override, reason=payload.reason
     )
-    return _detail(selectors.dispute_for(_who(request), dispute_id))
+    return _detail(selectors.dispute_for(api_user(request), dispute_id))
 
 
 class EscalateIn(Schema):
@@ -257,8 +243,8 @@ class EscalateIn(Schema):
 
 @router.post("/{int:dispute_id}/escalate", response=DisputeDetailOut)
 def escalate(request: HttpRequest, dispute_id: ObjectId, payload: EscalateIn) -> DisputeDetailOut:
-    dispute = selectors.dispute_for(_who(request), dispute_id)
-    routing.dispute_escalate(actor=_who(request), dispute=dispute, note=payload.note)
+    dispute = selectors.dispute_for(api_user(request), dispute_id)
+    routing.dispute_escalate(actor=api_user(request), dispute=dispute, note=payload.note)
     dispute.refresh_from_db()
     return _detail(dispute)
 
@@ -273,9 +259,9 @@ class OutcomeIn(Schema):
 
 @router.post("/{int:dispute_id}/outcome", response=DisputeDetailOut)
 def conclude(request: HttpRequest, dispute_id: ObjectId, payload: OutcomeIn) -> DisputeDetailOut:
-    dispute = selectors.dispute_for(_who(request), dispute_id)
+    dispute = selectors.dispute_for(api_user(request), dispute_id)
     outcome.dispute_conclude(
-        actor=_who(request),
+        actor=api_user(request),
         dispute=dispute,
         outcome=payload.outcome,
         terms=payload.terms,
@@ -296,8 +282,8 @@ class VisitIn(Schema):
 def return_visit(
     request: HttpRequest, dispute_id: ObjectId, payload: VisitIn
 ) -> Status[DisputeDetailOut]:
-    dispute = selectors.dispute_for(_who(request), dispute_id)
-    outcome.dispute_return_visit(actor=_who(request), dispute=dispute, **payload.model_dump())
+    dispute = selectors.dispute_for(api_user(request), dispute_id)
+    outcome.dispute_return_visit(actor=api_user(request), dispute=dispute, **payload.model_dump())
     return Status(201, _detail(dispute))
 
 
@@ -327,20 +313,20 @@ def _confirmation(row: Confirmation) -> ConfirmationOut:
 
 @router.post("/{int:dispute_id}/confirmation", response={201: ConfirmationOut})
 def apply_confirmation(request: HttpRequest, dispute_id: ObjectId) -> Status[ConfirmationOut]:
-    dispute = selectors.dispute_for(_who(request), dispute_id)
-    row = outcome.dispute_confirmation_apply(actor=_who(request), dispute=dispute)
+    dispute = selectors.dispute_for(api_user(request), dispute_id)
+    row = outcome.dispute_confirmation_apply(actor=api_user(request), dispute=dispute)
     return Status(201, _confirmation(row))
 
 
 @router.get("/confirmations/", response=list[ConfirmationOut])
 def list_confirmations(request: HttpRequest) -> list[ConfirmationOut]:
-    return [_confirmation(c) for c in selectors.confirmations_for(_who(request))]
+    return [_confirmation(c) for c in selectors.confirmations_for(api_user(request))]
 
 
 @router.post("/confirmations/{confirmation_id}/accept", response=ConfirmationOut)
 def accept_confirmation(request: HttpRequest, confirmation_id: ObjectId) -> ConfirmationOut:
-    row = selectors.confirmation_for(_who(request), confirmation_id)
-    return _confirmation(outcome.confirmation_accept(actor=_who(request), confirmation=row))
+    row = selectors.confirmation_for(api_user(request), confirmation_id)
+    return _confirmation(outcome.confirmation_accept(actor=api_user(request), confirmation=row))
 
 
 class RulingIn(Schema):
@@ -352,9 +338,9 @@ class RulingIn(Schema):
 def decide_confirmation(
     request: HttpRequest, confirmation_id: ObjectId, payload: RulingIn
 ) -> ConfirmationOut:
-    row = selectors.confirmation_for(_who(request), confirmation_id)
+    row = selectors.confirmation_for(api_user(request), confirmation_id)
     decided = outcome.confirmation_decide(
-        actor=_who(request), confirmation=row, **payload.model_dump()
+        actor=api_user(request), confirmation=row, **payload.model_dump()
     )
     return _confirmation(decided)
 
@@ -382,7 +368,7 @@ class AnalysisOut(Schema):
 @router.post("/analyses", response={201: AnalysisOut})
 def convene(request: HttpRequest, payload: AnalysisIn) -> Status[AnalysisOut]:
     made = analysis.analysis_convene(
-        actor=_who(request),
+        actor=api_user(request),
         topic=payload.topic,
         decision=payload.decision,
         department_codes=payload.departments,
@@ -410,7 +396,7 @@ class TaskOut(Schema):
 
 
 def _task(task_id: int, request: HttpRequest) -> TaskOut:
-    task = selectors.task_for(_who(request), task_id)
+    task = selectors.task_for(api_user(request), task_id)
     matter = task.matter
     return TaskOut(
         id=task.pk, stage=matter.stage, unit=matter.unit.name, replies=task.replies.count()
@@ -419,15 +405,17 @@ def _task(task_id: int, request: HttpRequest) -> TaskOut:
 
 @router.post("/tasks/{task_id}/reply", response=TaskOut)
 def reply_task(request: HttpRequest, task_id: ObjectId, payload: ReplyIn) -> TaskOut:
-    task = selectors.task_for(_who(request), task_id)
-    analysis.task_reply(actor=_who(request), task=task, text=payload.text)
+    task = selectors.task_for(api_user(request), task_id)
+    analysis.task_reply(actor=api_user(request), task=task, text=payload.text)
     return _task(task_id, request)
 
 
 @router.post("/tasks/{task_id}/review", response=TaskOut)
 def review_task(request: HttpRequest, task_id: ObjectId, payload: ReviewIn) -> TaskOut:
-    task = selectors.task_for(_who(request), task_id)
-    analysis.task_review(actor=_who(request), task=task, accept=payload.accept, note=payload.note)
+    task = selectors.task_for(api_user(request), task_id)
+    analysis.task_review(
+        actor=api_user(request), task=task, accept=payload.accept, note=payload.note
+    )
     return _task(task_id, request)
 
 
@@ -469,13 +457,13 @@ def _petition(row: Petition) -> PetitionOut:
 
 @router.post("/petitions", response={201: PetitionOut})
 def receive_petition(request: HttpRequest, payload: PetitionIn) -> Status[PetitionOut]:
-    row = petitions.petition_receive(actor=_who(request), **payload.model_dump())
+    row = petitions.petition_receive(actor=api_user(request), **payload.model_dump())
     return Status(201, _petition(row))
 
 
 @router.get("/petitions/{petition_id}", response=PetitionOut)
 def petition_detail(request: HttpRequest, petition_id: ObjectId) -> PetitionOut:
-    return _petition(selectors.petition_for(_who(request), petition_id))
+    return _petition(selectors.petition_for(api_user(request), petition_id))
 
 
 class OwnIn(Schema):
@@ -484,6 +472,6 @@ class OwnIn(Schema):
 
 @router.post("/petitions/{petition_id}/take-ownership", response=PetitionOut)
 def take_ownership(request: HttpRequest, petition_id: ObjectId, payload: OwnIn) -> PetitionOut:
-    row = selectors.petition_for(_who(request), petition_id)
-    petitions.petition_take_ownership(actor=_who(request), petition=row, reason=payload.reason)
-    return _petition(selectors.petition_for(_who(request), petition_id))
+    row = selectors.petition_for(api_user(request), petition_id)
+    petitions.petition_take_ownership(actor=api_user(request), petition=row, reason=payload.reason)
+    return _petition(selectors.petition_for(api_user(request), petition_id))

@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
-from zhengfa.api import ObjectId
+from zhengfa.api import ObjectId, api_user
 from zhengfa.flow import selectors
 from zhengfa.flow.common import now
 from zhengfa.flow.models import Approval, Clock, Matter
@@ -20,11 +20,6 @@ from zhengfa.flow.services import approvals as approval_services
 from zhengfa.flow.services.matters import matter_edit, matter_move
 
 router = Router(tags=["flow"])
-
-
-def _who(request: HttpRequest) -> Any:
-    """The authenticated user django-ninja put on the request."""
-    return request.auth  # type: ignore[attr-defined]
 
 
 class MatterOut(Schema):
@@ -96,18 +91,18 @@ class MatterDetailOut(Schema):
 @router.get("/matters/mine", response=list[MatterOut])
 def my_matters(request: HttpRequest) -> list[MatterOut]:
     at = now()
-    return [_matter_out(m, at) for m in selectors.my_matters(_who(request))]
+    return [_matter_out(m, at) for m in selectors.my_matters(api_user(request))]
 
 
 @router.get("/matters/overdue", response=list[MatterOut])
 def overdue_board(request: HttpRequest) -> list[MatterOut]:
     at = now()
-    return [_matter_out(m, at) for m in selectors.overdue_board(_who(request), at)]
+    return [_matter_out(m, at) for m in selectors.overdue_board(api_user(request), at)]
 
 
 @router.get("/matters/{matter_id}", response=MatterDetailOut)
 def matter_detail(request: HttpRequest, response: HttpResponse, matter_id: ObjectId) -> Any:
-    matter = selectors.matter_for(_who(request), matter_id)
+    matter = selectors.matter_for(api_user(request), matter_id)
     clocks = selectors.clocks_of(matter)
     overall = next((c for c in clocks if c.purpose == "overall"), clocks[0] if clocks else None)
     response["ETag"] = f'"{matter.version}"'
@@ -150,10 +145,13 @@ def _version(request: HttpRequest, given: int | None) -> int:
 
 @router.patch("/matters/{matter_id}", response=MatterOut)
 def matter_patch(request: HttpRequest, matter_id: ObjectId, payload: MatterEditIn) -> MatterOut:
-    matter = selectors.matter_for(_who(request), matter_id, "change")
+    matter = selectors.matter_for(api_user(request), matter_id, "change")
     changes = payload.dict(exclude_none=True, exclude={"version"})
     matter_edit(
-        actor=_who(request), matter=matter, version=_version(request, payload.version), **changes
+        actor=api_user(request),
+        matter=matter,
+        version=_version(request, payload.version),
+        **changes,
     )
     return _matter_out(matter, now())
 
@@ -166,9 +164,9 @@ class MoveIn(Schema):
 
 @router.post("/matters/{matter_id}/move", response=MatterOut)
 def matter_move_endpoint(request: HttpRequest, matter_id: ObjectId, payload: MoveIn) -> MatterOut:
-    matter = selectors.matter_for(_who(request), matter_id, "change")
+    matter = selectors.matter_for(api_user(request), matter_id, "change")
     matter_move(
-        actor=_who(request),
+        actor=api_user(request),
         matter=matter,
         to_stage=payload.to_stage,
         version=_version(request, payload.version),
@@ -213,7 +211,7 @@ def _approval_out(a: Approval) -> ApprovalOut:
 
 @router.get("/approvals/inbox", response=list[ApprovalOut])
 def approval_inbox(request: HttpRequest) -> list[ApprovalOut]:
-    return [_approval_out(a) for a in selectors.approval_inbox(_who(request))]
+    return [_approval_out(a) for a in selectors.approval_inbox(api_user(request))]
 
 
 class ApprovalIn(Schema):
@@ -228,9 +226,9 @@ class ApprovalIn(Schema):
 
 @router.post("/clocks/{clock_id}/approvals", response={201: ApprovalOut})
 def approval_request(request: HttpRequest, clock_id: ObjectId, payload: ApprovalIn) -> Any:
-    clock = _clock_for(_who(request), clock_id)
+    clock = _clock_for(api_user(request), clock_id)
     approval = approval_services.approval_request(
-        actor=_who(request), clock=clock, **payload.dict()
+        actor=api_user(request), clock=clock, **payload.dict()
     )
     return Status(201, _approval_out(approval))
 
@@ -257,9 +255,9 @@ class DecisionIn(Schema):
 def approval_decide(
     request: HttpRequest, approval_id: ObjectId, payload: DecisionIn
 ) -> ApprovalOut:
-    approval = selectors.approvals_for(_who(request), approval_id)
+    approval = selectors.approvals_for(api_user(request), approval_id)
     decided = approval_services.approval_decide(
-        actor=_who(request), approval=approval, decision=payload.decision, note=payload.note
+        actor=api_user(request), approval=approval, decision=payload.decision, note=payload.note
     )
     return _approval_out(decided)
 
@@ -272,10 +270,10 @@ class ForwardIn(Schema):
 def approval_forward(
     request: HttpRequest, approval_id: ObjectId, payload: ForwardIn
 ) -> ApprovalOut:
-    approval = selectors.approvals_for(_who(request), approval_id)
+    approval = selectors.approvals_for(api_user(request), approval_id)
     return _approval_out(
         approval_services.approval_forward(
-            actor=_who(request), approval=approval, note=payload.note
+            actor=api_user(request), approval=approval, note=payload.note
         )
     )
 
@@ -292,10 +290,10 @@ class ExternalIn(Schema):
 def approval_external(
     request: HttpRequest, approval_id: ObjectId, payload: ExternalIn
 ) -> ApprovalOut:
-    approval = selectors.approvals_for(_who(request), approval_id)
+    approval = selectors.approvals_for(api_user(request), approval_id)
     return _approval_out(
         approval_services.approval_record_external(
-            actor=_who(request), approval=approval, **payload.dict()
+            actor=api_user(request), approval=approval, **payload.dict()
         )
     )
 
@@ -320,5 +318,5 @@ def notices(request: HttpRequest) -> list[NoticeOut]:
             created_at=n.created_at,
             read=n.read_at is not None,
         )
-        for n in selectors.inbox(_who(request))
+        for n in selectors.inbox(api_user(request))
     ]

@@ -5,15 +5,13 @@ missing one. Photos travel as base64 in JSON."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from zhengfa.api import ObjectId
+from zhengfa.api import FileIn, ObjectId, api_user, base64_bytes
 from zhengfa.flow.common import invalid, now
 from zhengfa.flow.photos import PhotoInput
 from zhengfa.flow.selectors import urgency
@@ -27,23 +25,11 @@ from zhengfa.org.api import REGION_CODE
 router = Router(tags=["hazards"])
 
 
-def _who(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
-
-
-class FileIn(Schema):
-    name: str
-    data: str  # base64
-
-
 def _photos(uploads: list[FileIn], field: str) -> list[PhotoInput]:
-    photos = []
-    for n, upload in enumerate(uploads):
-        try:
-            photos.append(PhotoInput(upload.name, base64.b64decode(upload.data, validate=True)))
-        except (binascii.Error, ValueError):
-            raise invalid(f"{field}[{n}].data", "accepted: the file's bytes in base64") from None
-    return photos
+    return [
+        PhotoInput(upload.name, base64_bytes(upload.data, f"{field}[{n}].data"))
+        for n, upload in enumerate(uploads)
+    ]
 
 
 class ThemeOut(Schema):
@@ -115,19 +101,19 @@ def list_themes(request: HttpRequest) -> list[Any]:
 
 @router.get("/campaigns", response=list[CampaignOut])
 def list_campaigns(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_campaign(c) for c in selectors.campaigns_for(_who(request))]
+    return [_campaign(c) for c in selectors.campaigns_for(api_user(request))]
 
 
 @router.post("/campaigns", response={201: CampaignDetailOut})
 def create_campaign(request: HttpRequest, payload: CampaignIn) -> Status[CampaignDetailOut]:
     values = payload.model_dump()
-    campaign = campaign_create(actor=_who(request), region_code=values.pop("region"), **values)
-    return Status(201, _campaign_detail(selectors.campaign_for(_who(request), campaign.pk)))
+    campaign = campaign_create(actor=api_user(request), region_code=values.pop("region"), **values)
+    return Status(201, _campaign_detail(selectors.campaign_for(api_user(request), campaign.pk)))
 
 
 @router.get("/campaigns/{int:campaign_id}", response=CampaignDetailOut)
 def campaign_detail(request: HttpRequest, campaign_id: ObjectId) -> CampaignDetailOut:
-    return _campaign_detail(selectors.campaign_for(_who(request), campaign_id))
+    return _campaign_detail(selectors.campaign_for(api_user(request), campaign_id))
 
 
 class CheckIn(Schema):
@@ -164,7 +150,7 @@ class InspectionOut(Schema):
 
 @router.post("/campaigns/{int:campaign_id}/inspections", response={201: InspectionOut})
 def inspect(request: HttpRequest, campaign_id: ObjectId, payload: InspectionIn) -> Status[Any]:
-    campaign = selectors.campaign_for(_who(request), campaign_id)
+    campaign = selectors.campaign_for(api_user(request), campaign_id)
     findings = [
         FindingInput(
             **f.model_dump(exclude={"photos"}), photos=_photos(f.photos, f"findings[{n}].photos")
@@ -172,7 +158,7 @@ def inspect(request: HttpRequest, campaign_id: ObjectId, payload: InspectionIn) 
         for n, f in enumerate(payload.findings)
     ]
     inspection = inspection_record(
-        actor=_who(request),
+        actor=api_user(request),
         campaign=campaign,
         grid_code=payload.grid,
         site=payload.site,
@@ -276,12 +262,12 @@ def _hazard_detail(hazard: Hazard) -> HazardDetailOut:
 @router.get("/", response=list[HazardOut])
 def list_hazards(request: HttpRequest, open_only: bool = False) -> list[dict[str, Any]]:
     at = now()
-    return [_hazard(h, at) for h in selectors.hazards_for(_who(request), open_only=open_only)]
+    return [_hazard(h, at) for h in selectors.hazards_for(api_user(request), open_only=open_only)]
 
 
 @router.get("/{int:hazard_id}", response=HazardDetailOut)
 def hazard_detail(request: HttpRequest, hazard_id: ObjectId) -> HazardDetailOut:
-    return _hazard_detail(selectors.hazard_for(_who(request), hazard_id))
+    return _hazard_detail(selectors.hazard_for(api_user(request), hazard_id))
 
 
 class RectifyIn(Schema):
@@ -292,15 +278,15 @@ class RectifyIn(Schema):
 
 @router.post("/{int:hazard_id}/rectify", response=HazardDetailOut)
 def rectify(request: HttpRequest, hazard_id: ObjectId, payload: RectifyIn) -> HazardDetailOut:
-    hazard = selectors.hazard_for(_who(request), hazard_id)
+    hazard = selectors.hazard_for(api_user(request), hazard_id)
     hazard_rectify(
-        actor=_who(request),
+        actor=api_user(request),
         hazard=hazard,
         version=payload.version,
         measures=payload.measures,
         photos=_photos(payload.photos, "photos"),
     )
-    return _hazard_detail(selectors.hazard_for(_who(request), hazard_id))
+    return _hazard_detail(selectors.hazard_for(api_user(request), hazard_id))
 
 
 class VerifyIn(Schema):
@@ -311,15 +297,15 @@ class VerifyIn(Schema):
 
 @router.post("/{int:hazard_id}/verify", response=HazardDetailOut)
 def verify(request: HttpRequest, hazard_id: ObjectId, payload: VerifyIn) -> HazardDetailOut:
-    hazard = selectors.hazard_for(_who(request), hazard_id)
+    hazard = selectors.hazard_for(api_user(request), hazard_id)
     hazard_verify(
-        actor=_who(request),
+        actor=api_user(request),
         hazard=hazard,
         version=payload.version,
         passed=payload.passed,
         note=payload.note,
     )
-    return _hazard_detail(selectors.hazard_for(_who(request), hazard_id))
+    return _hazard_detail(selectors.hazard_for(api_user(request), hazard_id))
 
 
 class EntryOut(Schema):
@@ -374,7 +360,7 @@ def _region_prefix(region: str) -> str:
 @router.get("/ledger", response=LedgerOut)
 def ledger(request: HttpRequest, region: str = "", level: str = "township") -> dict[str, Any]:
     _level(level)
-    entries = selectors.ledger_entries(_who(request), _region_prefix(region))
+    entries = selectors.ledger_entries(api_user(request), _region_prefix(region))
     return {
         "region": region,
         "level": level,
@@ -386,7 +372,7 @@ def ledger(request: HttpRequest, region: str = "", level: str = "township") -> d
 
 @router.get("/ledger/entries", response=list[EntryOut])
 def ledger_entries(request: HttpRequest, region: str = "") -> list[dict[str, Any]]:
-    return [vars(e) for e in selectors.ledger_entries(_who(request), _region_prefix(region))]
+    return [vars(e) for e in selectors.ledger_entries(api_user(request), _region_prefix(region))]
 
 
 @router.get("/map", response=dict[str, Any])
@@ -394,5 +380,5 @@ def hazard_map(
     request: HttpRequest, campaign: int | None = None, include_closed: bool = False
 ) -> dict[str, Any]:
     return selectors.hazard_features(
-        _who(request), campaign=campaign, include_closed=include_closed
+        api_user(request), campaign=campaign, include_closed=include_closed
     )

@@ -12,17 +12,13 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
-from zhengfa.api import ObjectId
+from zhengfa.api import ObjectId, api_user
 from zhengfa.flow.common import now
 from zhengfa.police import selectors
 from zhengfa.police.models import Incident, Referral
 from zhengfa.police.services import fraud, intake, triage
 
 router = Router(tags=["police"])
-
-
-def _who(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 class ReportIn(Schema):
@@ -70,18 +66,18 @@ def _incident_out(incident: Incident) -> IncidentOut:
 @router.post("/incidents", response={201: IncidentOut})
 def receive(request: HttpRequest, body: ReportIn) -> Any:
     report = intake.Report(**body.dict())
-    incident = intake.incident_receive(actor=_who(request), report=report)
+    incident = intake.incident_receive(actor=api_user(request), report=report)
     return Status(201, _incident_out(incident))
 
 
 @router.get("/incidents", response=list[IncidentOut])
 def incidents(request: HttpRequest) -> Any:
-    rows = selectors.incidents_for(_who(request)).select_related("matter__unit", "referral")
+    rows = selectors.incidents_for(api_user(request)).select_related("matter__unit", "referral")
     return [_incident_out(i) for i in rows[:200]]
 
 
 def _incident(request: HttpRequest, incident_id: int) -> Incident:
-    found = selectors.incidents_for(_who(request)).filter(pk=incident_id).first()
+    found = selectors.incidents_for(api_user(request)).filter(pk=incident_id).first()
     if found is None:
         raise Http404
     return found
@@ -99,7 +95,7 @@ def incident_step(request: HttpRequest, incident_id: ObjectId, step: str) -> Any
     if step not in STEPS:
         raise Http404
     incident = _incident(request, incident_id)
-    return _incident_out(STEPS[step](actor=_who(request), incident=incident))
+    return _incident_out(STEPS[step](actor=api_user(request), incident=incident))
 
 
 class ReferralCloseIn(Schema):
@@ -116,7 +112,7 @@ class ReferralOut(Schema):
 
 
 def _referral(request: HttpRequest, referral_id: int) -> Referral:
-    found = selectors.referrals_for(_who(request)).filter(pk=referral_id).first()
+    found = selectors.referrals_for(api_user(request)).filter(pk=referral_id).first()
     if found is None:
         raise Http404
     return found
@@ -124,7 +120,7 @@ def _referral(request: HttpRequest, referral_id: int) -> Referral:
 
 @router.get("/referrals", response=list[ReferralOut])
 def referrals(request: HttpRequest) -> Any:
-    return [_referral_out(r) for r in selectors.referrals_for(_who(request))[:200]]
+    return [_referral_out(r) for r in selectors.referrals_for(api_user(request))[:200]]
 
 
 def _referral_out(referral: Referral) -> ReferralOut:
@@ -141,7 +137,7 @@ def _referral_out(referral: Referral) -> ReferralOut:
 @router.post("/referrals/{referral_id}/close", response=ReferralOut)
 def referral_close(request: HttpRequest, referral_id: ObjectId, body: ReferralCloseIn) -> Any:
     referral = _referral(request, referral_id)
-    triage.referral_close(actor=_who(request), referral=referral, outcome=body.outcome)
+    triage.referral_close(actor=api_user(request), referral=referral, outcome=body.outcome)
     referral.matter.refresh_from_db()
     return _referral_out(referral)
 
@@ -187,7 +183,7 @@ class FraudReportOut(Schema):
 @router.post("/fraud/reports", response={201: FraudReportOut})
 def fraud_report(request: HttpRequest, body: FraudReportIn) -> Any:
     report = fraud.fraud_report(
-        actor=_who(request),
+        actor=api_user(request),
         scam_type=body.scam_type,
         description=body.description,
         contacts=[fraud.ContactInput(c.kind, c.value) for c in body.contacts],
@@ -200,7 +196,7 @@ def fraud_report(request: HttpRequest, body: FraudReportIn) -> Any:
 
 @router.get("/rosters/{roster_id}/map")
 def roster_map(request: HttpRequest, roster_id: ObjectId, at: datetime | None = None) -> Any:
-    roster = selectors.roster_for(_who(request), roster_id)
+    roster = selectors.roster_for(api_user(request), roster_id)
     if roster is None:
         raise Http404
     return selectors.roster_at(roster, at or now())

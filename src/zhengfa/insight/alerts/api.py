@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from zhengfa.api import api_user
 from zhengfa.disputes.services.analysis import TaskInput
 from zhengfa.flow.common import invalid
 from zhengfa.insight.alerts import selectors, services
@@ -18,10 +19,6 @@ from zhengfa.insight.alerts.selectors import AlertFilters
 from zhengfa.insight.weeks import WeekFormatError, parse_week
 
 router = Router(tags=["insight"])
-
-
-def _who(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 class AlertFilterIn(Schema):
@@ -88,12 +85,12 @@ def alert_list(request: HttpRequest, filters: Query[AlertFilterIn]) -> list[dict
         level=filters.level,
         area=filters.area,
     )
-    return [_out(a) for a in selectors.alerts_for(_who(request), chosen)]
+    return [_out(a) for a in selectors.alerts_for(api_user(request), chosen)]
 
 
 @router.get("/{alert_id}", response=AlertDetailOut)
 def alert_detail(request: HttpRequest, alert_id: int) -> dict[str, Any]:
-    alert = selectors.alert_for(_who(request), alert_id)
+    alert = selectors.alert_for(api_user(request), alert_id)
     lists = list(alert.task_lists.values_list("analysis_id", flat=True))
     return {
         **_out(alert),
@@ -121,9 +118,9 @@ class TaskListOut(Schema):
 
 @router.post("/{alert_id}/tasks", response={201: TaskListOut})
 def alert_tasks(request: HttpRequest, alert_id: int, payload: TasksIn) -> Status[TaskListOut]:
-    alert = selectors.alert_for(_who(request), alert_id)
+    alert = selectors.alert_for(api_user(request), alert_id)
     link = services.alert_tasks_issue(
-        actor=_who(request),
+        actor=api_user(request),
         alert=alert,
         decision=payload.decision,
         tasks=[TaskInput(**t.model_dump()) for t in payload.tasks],

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from zhengfa.api import api_user
 from zhengfa.flow.common import invalid, legal_day
 from zhengfa.insight.responsibility import selectors
 from zhengfa.insight.responsibility.indicators import CATALOGUE, Spec
@@ -23,10 +23,6 @@ from zhengfa.insight.responsibility.services import (
 )
 
 router = Router(tags=["insight"])
-
-
-def _who(request: HttpRequest) -> Any:
-    return request.auth  # type: ignore[attr-defined]
 
 
 def _year(year: int) -> int:
@@ -143,12 +139,12 @@ def indicators(request: HttpRequest) -> list[IndicatorOut]:
 @router.get("/scores", response=list[ScoreOut])
 def scores(request: HttpRequest, year: int | None = None) -> list[ScoreOut]:
     chosen = _year(year) if year is not None else legal_day().year
-    return [ScoreOut.of(score) for score in selectors.scores(_who(request), chosen)]
+    return [ScoreOut.of(score) for score in selectors.scores(api_user(request), chosen)]
 
 
 @router.get("/units/{unit_code}/{year}", response=ReportOut)
 def report(request: HttpRequest, unit_code: str, year: int) -> ReportOut:
-    review = selectors.review_report(_who(request), unit_code, _year(year))
+    review = selectors.review_report(api_user(request), unit_code, _year(year))
     return ReportOut(
         unit_code=review.unit.code,
         unit_name=review.unit.name,
@@ -174,7 +170,7 @@ def report(request: HttpRequest, unit_code: str, year: int) -> ReportOut:
 
 @router.post("/units/{unit_code}/{year}/targets", response=TargetOut)
 def set_target(request: HttpRequest, unit_code: str, year: int, payload: TargetIn) -> TargetOut:
-    actor = _who(request)
+    actor = api_user(request)
     selectors.responsible_unit(actor, unit_code)  # out of scope: the same 404 as missing
     _year(year)
     data = TargetInput(
