@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengfa.courts.models import PartySide, Procedure
 from zhengfa.flow.models import ApprovalKind
+from zhengfa.web.forms import MultipleFileField, MultipleFileInput
 
 PARTY_ROWS = 3
 ONLINE_PROCEDURES = (  # what a citizen files online: civil and administrative complaints
@@ -28,19 +29,6 @@ COUNTER_PROCEDURES = (
     Procedure.CRIMINAL_FAST_TRACK,
 )
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern); the service checks them."""
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -22,21 +22,9 @@ from zhengfa.disputes.models import (
 )
 from zhengfa.disputes.services.analysis import TaskInput
 from zhengfa.org.models import RegionLevel
+from zhengfa.web.forms import MultipleFileField, MultipleFileInput
 
 PARTY_ROWS = 2
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern); the service checks them."""
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
 
 
 class ReportForm(forms.Form):

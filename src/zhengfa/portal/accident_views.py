@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengfa.portal import accidents
 from zhengfa.portal.abuse import RateLimited, throttle_submission
-from zhengfa.portal.forms import MultipleFileField, MultipleFileInput
+from zhengfa.portal.forms import MultipleFileField
 from zhengfa.portal.models import Accident, AccidentStatus, Party
 from zhengfa.portal.views import _add_errors, _page, client_address
+from zhengfa.web.forms import MultipleFileInput
 
 SITUATION_CHOICES = [(s.code, f"{s.zh} / {s.en}") for s in accidents.SITUATIONS.values()]
 

@@ -8,10 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhengfa.org.models import Region, RegionLevel
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
+from zhengfa.web.forms import MultipleFileInput
 
 
 class MultipleFileField(forms.FileField):
