@@ -9,6 +9,7 @@ by the officer on duty there now, with its dispatch and closure clocks running.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -101,10 +102,18 @@ def open_incident(
     # Both clocks in bulk form: one due-date refresh, and the incident's audit row below
     # lists them (flow's start_row leaves both to the calling service).
     clocks = [
-        _clock_row(
-            actor, matter, "overall", "处置 Closure", target.close_minutes, at, target.basis
+        _minute_clock(
+            start_row,
+            actor,
+            matter,
+            "overall",
+            "处置 Closure",
+            target.close_minutes,
+            at,
+            target.basis,
         ),
-        _clock_row(
+        _minute_clock(
+            start_row,
             actor,
             matter,
             "stage:received",
@@ -146,25 +155,19 @@ def open_incident(
     return incident
 
 
-def _clock_row(
-    actor: Any, matter: Matter, purpose: str, label: str, minutes: int, at: datetime, basis: str
-) -> Clock:
-    return start_row(
-        actor=actor,
-        matter=matter,
-        purpose=purpose,
-        label=label,
-        period=(minutes, "minutes"),
-        at=at,
-        on=legal_day(at),
-        legal_basis=basis,
-    )
-
-
 def _minute_clock(
-    actor: Any, matter: Matter, purpose: str, label: str, minutes: int, at: datetime, basis: str
-) -> None:
-    clock_start(
+    start: Callable[..., Clock],
+    actor: Any,
+    matter: Matter,
+    purpose: str,
+    label: str,
+    minutes: int,
+    at: datetime,
+    basis: str,
+) -> Clock:
+    """A clock of ``minutes`` from the instant ``at``, started by ``start`` (flow's
+    ``clock_start``, or ``start_row`` for the bulk form)."""
+    return start(
         actor=actor,
         matter=matter,
         purpose=purpose,
@@ -230,6 +233,7 @@ def incident_dispatch(*, actor: Any, incident: Incident, at: datetime | None = N
         _step(actor, incident, "dispatched", dispatched_at=when)
         target = target_for(incident.category, incident.area)
         _minute_clock(
+            clock_start,
             actor,
             incident.matter,
             "stage:dispatched",
