@@ -17,8 +17,7 @@ from zhengfa.api import ObjectId, Problem, api_user, base64_bytes
 from zhengfa.courts import reports
 from zhengfa.courts.models import CourtCase, Division, Filing, Hearing
 from zhengfa.courts.workflow import appeals, assignment, dossier, filing, limits, trial
-from zhengfa.courts.workflow.common import invalid
-from zhengfa.flow.common import legal_day
+from zhengfa.flow.common import invalid, legal_day
 from zhengfa.flow.models import Matter
 from zhengfa.org.models import Unit, User
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F
 
 from zhengfa.env import env_int
-from zhengfa.portal.common import now
+from zhengfa.flow.common import now
 from zhengfa.portal.models import Throttle
 
 WINDOW = timedelta(hours=1)

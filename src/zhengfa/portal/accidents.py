@@ -29,8 +29,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from zhengfa.flow.common import invalid, now
 from zhengfa.flow.services.matters import matter_open
-from zhengfa.portal.common import audit, clean_phone, invalid, new_code, now, phone_hash
+from zhengfa.portal.common import audit, clean_phone, new_code, phone_hash
 from zhengfa.portal.common import sealed_phone as _sealed
 from zhengfa.portal.flows import ACCIDENT_DEADLINE
 from zhengfa.portal.geo import grid_at

@@ -10,20 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from zhengfa.flow.common import invalid
 from zhengfa.flow.domain_services import app_audit
 from zhengfa.pii import crypto
 from zhengfa.pii.masking import mask_name, mask_phone
 from zhengfa.pii.services import PHONE_INDEX
 from zhengfa.pii.validation import validate_phone
-
-
-def now() -> datetime:
-    return timezone.now()
-
-
-def invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: message})
-
 
 audit = partial(app_audit, "portal")
 

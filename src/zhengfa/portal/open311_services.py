@@ -15,9 +15,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from zhengfa.flow.common import invalid, now
 from zhengfa.flow.services.matters import matter_open
 from zhengfa.org.roles import Role
-from zhengfa.portal.common import audit, clean_phone, invalid, new_code, now, sealed_phone
+from zhengfa.portal.common import audit, clean_phone, new_code, sealed_phone
 from zhengfa.portal.geo import grid_at
 from zhengfa.portal.models import Application, AppStatus, Channel, Open311Client, ServiceItem
 from zhengfa.portal.services import handling_unit

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from zhengfa.flow.common import invalid, now
 from zhengfa.flow.models import Clock, Matter
 from zhengfa.flow.notices import notify, sms_backend
 from zhengfa.flow.services.clockops import clock_pause, clock_resume
@@ -29,9 +30,7 @@ from zhengfa.portal import selectors
 from zhengfa.portal.common import (
     audit,
     clean_phone,
-    invalid,
     new_code,
-    now,
     phone_hash,
     sealed_name,
     sealed_phone,

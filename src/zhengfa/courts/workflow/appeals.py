@@ -13,9 +13,10 @@ from django.db import transaction
 
 from zhengfa.courts.models import CaseParty, CourtCase, PartySide
 from zhengfa.courts.procedures import APPEAL_PROCEDURE
-from zhengfa.courts.workflow.common import audit, invalid, require_change, tell_parties, today
+from zhengfa.courts.workflow.common import audit, require_change, tell_parties, today
 from zhengfa.courts.workflow.dossier import dossier_generate
 from zhengfa.courts.workflow.trial import _expect_stage, _move
+from zhengfa.flow.common import invalid
 from zhengfa.org.roles import Role
 
 SWAP: dict[str, str] = {

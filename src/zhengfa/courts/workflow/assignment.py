@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import Sum
 
 from zhengfa.courts.models import CourtCase, Division, PanelKind, PanelMember, PanelRole
-from zhengfa.courts.workflow.common import audit, invalid, require_change, require_role, today
+from zhengfa.courts.workflow.common import audit, require_change, require_role, today
+from zhengfa.flow.common import invalid
 from zhengfa.flow.models import MatterStatus
 from zhengfa.flow.services.matters import matter_assign
 from zhengfa.org.models import User

@@ -7,7 +7,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from zhengfa.courts.models import CourtCase, PartyMessage
@@ -17,11 +17,6 @@ from zhengfa.flow.models import Matter
 from zhengfa.flow.notices import notify, sms_backend
 from zhengfa.pii import crypto
 from zhengfa.pii.models import Person
-
-
-def invalid(field: str, message: str) -> ValidationError:
-    return ValidationError({field: message})
-
 
 audit = partial(app_audit, "courts")
 

@@ -33,9 +33,10 @@ from zhengfa.courts.models import (
 )
 from zhengfa.courts.procedures import spec_of
 from zhengfa.courts.workflow.assignment import case_assign_random, require_panel
-from zhengfa.courts.workflow.common import audit, invalid, require_role, tell_parties, today
+from zhengfa.courts.workflow.common import audit, require_role, tell_parties, today
 from zhengfa.courts.workflow.dossier import SIGNATURES, dossier_add_received
 from zhengfa.courts.workflow.filing import case_register
+from zhengfa.flow.common import invalid
 from zhengfa.flow.services.matters import matter_assign, matter_move, matter_open
 from zhengfa.org.models import Unit, UnitKind, User
 from zhengfa.org.roles import Role

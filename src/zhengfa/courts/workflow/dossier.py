@@ -16,8 +16,8 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 
 from zhengfa.courts.models import CourtCase, DossierFile, DossierKind, FilingAttachment
-from zhengfa.courts.workflow.common import audit, invalid, require_change
-from zhengfa.flow.common import now
+from zhengfa.courts.workflow.common import audit, require_change
+from zhengfa.flow.common import invalid, now
 
 MAX_BYTES = 20 * 1024 * 1024
 SIGNATURES: dict[str, tuple[bytes, ...]] = {

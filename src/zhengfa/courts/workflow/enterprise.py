@@ -12,7 +12,8 @@ from django.db import transaction
 
 from zhengfa.courts.models import CourtSettings
 from zhengfa.courts.procedures import ENTERPRISE_TARGETS
-from zhengfa.courts.workflow.common import audit, invalid, require_role
+from zhengfa.courts.workflow.common import audit, require_role
+from zhengfa.flow.common import invalid
 from zhengfa.flow.models import Clock, ClockState, Matter
 from zhengfa.flow.services.clockops import clock_start, clock_stop
 from zhengfa.org.models import Unit

@@ -41,13 +41,13 @@ from zhengfa.courts.selectors import causes_in_force
 from zhengfa.courts.workflow.common import (
     audit,
     code_hash,
-    invalid,
     require_change,
     require_role,
     tell_parties,
     today,
 )
 from zhengfa.courts.workflow.dossier import check_content, dossier_add_from_filing
+from zhengfa.flow.common import invalid
 from zhengfa.flow.models import Clock, Matter
 from zhengfa.flow.services.clockops import clock_start
 from zhengfa.flow.services.matters import matter_move, matter_open

@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from zhengfa.courts.models import CourtCase, Objection
-from zhengfa.courts.workflow.common import audit, invalid, tell_parties, today
+from zhengfa.courts.workflow.common import audit, tell_parties, today
 from zhengfa.courts.workflow.trial import overall_clock
 from zhengfa.flow import clocks as legal
-from zhengfa.flow.common import now
+from zhengfa.flow.common import invalid, now
 from zhengfa.flow.models import Approval, ApprovalStatus, ClockEvent
 from zhengfa.flow.notices import notify
 from zhengfa.flow.services.approvals import approval_decide, approval_request

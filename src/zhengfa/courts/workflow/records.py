@@ -22,8 +22,8 @@ from zhengfa.courts.models import (
     ListingStatus,
     SeatReservation,
 )
-from zhengfa.courts.workflow.common import audit, invalid, require_change, require_role, today
-from zhengfa.flow.common import now
+from zhengfa.courts.workflow.common import audit, require_change, require_role, today
+from zhengfa.flow.common import invalid, now
 from zhengfa.flow.services.clockops import clock_start, clock_stop
 from zhengfa.org.roles import Role
 from zhengfa.pii.models import Person

@@ -16,14 +16,9 @@ from zhengfa.clock.periods import MonthRule, add_months
 from zhengfa.courts.models import CourtCase, Hearing, HearingStatus
 from zhengfa.courts.procedures import CONVERSION_BASIS, CONVERSIONS, spec_of
 from zhengfa.courts.workflow.assignment import require_panel
-from zhengfa.courts.workflow.common import (
-    audit,
-    invalid,
-    require_change,
-    tell_parties,
-    today,
-)
+from zhengfa.courts.workflow.common import audit, require_change, tell_parties, today
 from zhengfa.courts.workflow.dossier import dossier_generate
+from zhengfa.flow.common import invalid
 from zhengfa.flow.models import Clock, ClockState
 from zhengfa.flow.services.clockops import clock_start, clock_stop
 from zhengfa.flow.services.matters import matter_move
