@@ -7,13 +7,11 @@ Playwright; Playwright's own browser download cannot work here.
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.org.mini_city import PASSWORD as MINI_CITY_PASSWORD
+from tests.browser import signed_in
 from tests.org.mini_city import MiniCity
 from zhengfa.org.demo.build import demo_city_build
 from zhengfa.org.roles import Role
@@ -21,28 +19,7 @@ from zhengfa.org.selectors import demo_password
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DEMO_GRIDS = 3380
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -50,14 +27,9 @@ def demo_city(transactional_db: None) -> None:
     demo_city_build(actor=None, seed=2304)
 
 
-def _sign_in(browser: Any, base: str, username: str, password: str | None = None) -> Any:
-    page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="zh-CN")
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password or demo_password(username))
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/")
-    return page
+def _demo_sign_in(browser: Any, base: str, username: str) -> Any:
+    """A page signed in as a demo city user, whose password is their own."""
+    return signed_in(browser, base, username, password=demo_password(username))
 
 
 def _map_counts(page: Any, base: str) -> tuple[int, int]:
@@ -72,17 +44,17 @@ def _map_counts(page: Any, base: str) -> tuple[int, int]:
 def test_the_map_draws_every_grid_the_api_gives_each_user(
     live_server: Any, demo_city: None, browser: Any
 ) -> None:
-    commission = _sign_in(browser, live_server.url, Role.COMMISSION)
+    commission = _demo_sign_in(browser, live_server.url, Role.COMMISSION)
     drawn, returned = _map_counts(commission, live_server.url)
     assert drawn == returned == DEMO_GRIDS
     assert commission.locator(".map-legend li").count() == 8  # 6 districts, 2 counties
     assert "3380" in commission.inner_text("#map-status")
 
-    operator = _sign_in(browser, live_server.url, Role.CENTRE_OPERATOR)
+    operator = _demo_sign_in(browser, live_server.url, Role.CENTRE_OPERATOR)
     drawn, returned = _map_counts(operator, live_server.url)
     assert 0 < drawn == returned < DEMO_GRIDS
 
-    citizen = _sign_in(browser, live_server.url, Role.CITIZEN)
+    citizen = _demo_sign_in(browser, live_server.url, Role.CITIZEN)
     drawn, returned = _map_counts(citizen, live_server.url)
     assert drawn == returned == 0
 
@@ -91,7 +63,7 @@ def test_the_language_switch_in_the_browser(
     live_server: Any, transactional_db: None, mini_city: MiniCity, browser: Any
 ) -> None:
     admin = mini_city.users[Role.PLATFORM_ADMIN]
-    page = _sign_in(browser, live_server.url, admin.username, MINI_CITY_PASSWORD)
+    page = signed_in(browser, live_server.url, admin.username)
     assert page.inner_text("h1").startswith("您好")
     page.click("button[name=language][value=en]")
     page.wait_for_selector("html[lang=en]")
