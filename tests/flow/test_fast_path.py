@@ -7,10 +7,9 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import EmptyResultSet, PermissionDenied
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 
 from tests.flow.conftest import World, open_case
-from zhengfa.audit import statements
 from zhengfa.audit.models import AuditEntry
 from zhengfa.audit.verify import verify_log
 from zhengfa.flow import sql
@@ -113,8 +112,7 @@ def test_the_kept_cursor_is_rebuilt_for_a_new_connection(world: World) -> None:
     assert sql.statement_cursor() is first
     # As after a reconnection: the kept cursor belongs to a DB-API connection that is gone
     # (the in-memory test database cannot really be closed and reopened).
-    db, _raw, cursor = statements._THREAD.kept
-    statements._THREAD.kept = (db, object(), cursor)
+    connections[DEFAULT_DB_ALIAS].__dict__["_zf_statement_cursor"] = (object(), first)
     again = sql.statement_cursor()
     assert again is not first
     again.execute("SELECT COUNT(*) FROM flow_matter")

@@ -7,7 +7,6 @@ the apps that write to it.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 from typing import Any, TypeVar
@@ -71,30 +70,19 @@ def statement_cursor() -> CursorWrapper | NativeCursor:
     On SQLite it is a ``NativeCursor``; on PostgreSQL Django's (the round trip dwarfs the
     wrapper there, and psycopg takes ``%s`` as it is).
 
-    The last one is also remembered per thread, because looking the connection up in
-    ``django.db.connections`` (an ``asgiref`` local) cost more than the statements it
-    is for. Django's connections are per thread (``thread_critical``), so this is the
-    same object the lookup would return."""
-    kept = getattr(_THREAD, "kept", None)
-    if kept is not None:
-        db, raw, cursor = kept
-        if db.connection is raw and raw is not None and not db.queries_logged:
-            return cursor
-    return _new_statement_cursor()
-
-
-def _new_statement_cursor() -> CursorWrapper | NativeCursor:
+    It is kept on the connection object, looked up each time: a per-thread cache is not
+    safe, because in a thread that runs an event loop Django's connections are per
+    context, not per thread (a cached cursor of another connection broke the audit
+    chain's compare-and-set there)."""
     db = connections[DEFAULT_DB_ALIAS]
     if db.queries_logged:
-        _THREAD.kept = None
         return db.cursor()
-    db.ensure_connection()
-    cursor = NativeCursor(db) if db.vendor == "sqlite" else db.cursor()
-    _THREAD.kept = (db, db.connection, cursor)
-    return cursor
-
-
-_THREAD = threading.local()
+    kept: tuple[Any, CursorWrapper | NativeCursor] | None = db.__dict__.get("_zf_statement_cursor")
+    if kept is None or db.connection is None or kept[0] is not db.connection:
+        db.ensure_connection()
+        kept = (db.connection, NativeCursor(db) if db.vendor == "sqlite" else db.cursor())
+        db.__dict__["_zf_statement_cursor"] = kept
+    return kept[1]
 
 
 def instance(model: type[M], values: Mapping[str, Any]) -> M:
