@@ -13,19 +13,21 @@ import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models
 from PIL import Image, UnidentifiedImageError
 
-from zhengfa.flow.common import invalid
+from zhengfa.flow.common import invalid, now
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # decompression-bomb guard: 40 megapixels
 MAX_PHOTOS = 9
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 ACCEPTED = "a JPEG, PNG or WebP image of at most 8 MB"
+PhotoRow = TypeVar("PhotoRow", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -69,13 +71,27 @@ def photo_check(photo: PhotoInput, field: str = "photo") -> CheckedPhoto:
     return CheckedPhoto(photo.name, photo.content, FORMATS[kind], width, height, digest)
 
 
-def photo_row_save(row: Any, photo: CheckedPhoto, stored: list[str]) -> None:
-    """Write the photo into the row's ``image`` file, note the file in ``stored`` (for
-    ``files_removed_on_failure``), then save the row."""
+def photo_row_create(
+    model: type[PhotoRow], photo: CheckedPhoto, stored: list[str], *, actor: Any, **owner: Any
+) -> PhotoRow:
+    """A row of a photo model (``owner`` names what it belongs to) with its ``image`` file
+    written; the file is noted in ``stored`` for ``files_removed_on_failure``."""
+    row = model(
+        **owner,
+        content_type=photo.content_type,
+        size=len(photo.content),
+        width=photo.width,
+        height=photo.height,
+        sha256=photo.sha256,
+        uploaded_by=actor,
+        uploaded_at=now(),
+    )
     extension = photo.content_type.rsplit("/", 1)[-1].replace("jpeg", "jpg")
-    row.image.save(f"{photo.sha256[:16]}.{extension}", ContentFile(photo.content), save=False)
-    stored.append(str(row.image.name))
+    image = row.image  # type: ignore[attr-defined]  # every photo model has one
+    image.save(f"{photo.sha256[:16]}.{extension}", ContentFile(photo.content), save=False)
+    stored.append(str(image.name))
     row.save()
+    return row
 
 
 @contextmanager

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zhengfa.flow.common import now
-from zhengfa.flow.photos import CheckedPhoto, photo_row_save
+from zhengfa.flow.photos import CheckedPhoto, photo_row_create
 from zhengfa.hazards.models import Hazard, HazardPhoto, Rectification
 
 
@@ -21,17 +20,12 @@ def photo_store(
     stored: list[str],
     rectification: Rectification | None = None,
 ) -> HazardPhoto:
-    row = HazardPhoto(
+    return photo_row_create(
+        HazardPhoto,
+        photo,
+        stored,
+        actor=actor,
         hazard=hazard,
         rectification=rectification,
         purpose=purpose,
-        content_type=photo.content_type,
-        size=len(photo.content),
-        width=photo.width,
-        height=photo.height,
-        sha256=photo.sha256,
-        uploaded_by=actor,
-        uploaded_at=now(),
     )
-    photo_row_save(row, photo, stored)
-    return row

@@ -30,13 +30,13 @@ from zhengfa.disputes.models import (
 )
 from zhengfa.disputes.organisations import intake_centre
 from zhengfa.disputes.services.common import record
-from zhengfa.flow.common import invalid, now
+from zhengfa.flow.common import invalid
 from zhengfa.flow.photos import (
     CheckedPhoto,
     PhotoInput,
     files_removed_on_failure,
     photo_check,
-    photo_row_save,
+    photo_row_create,
     photos_check,
 )
 from zhengfa.flow.services.matters import matter_open
@@ -264,17 +264,7 @@ def parse_amount(amount: Decimal | str | None) -> Decimal | None:
 
 
 def _store_photo(actor: Any, dispute: Dispute, photo: CheckedPhoto, stored: list[str]) -> None:
-    row = DisputePhoto(
-        dispute=dispute,
-        content_type=photo.content_type,
-        size=len(photo.content),
-        width=photo.width,
-        height=photo.height,
-        sha256=photo.sha256,
-        uploaded_by=actor,
-        uploaded_at=now(),
-    )
-    photo_row_save(row, photo, stored)
+    photo_row_create(DisputePhoto, photo, stored, actor=actor, dispute=dispute)
 
 
 def _add_party(actor: Any, dispute: Dispute, party: PartyInput, field: str) -> DisputeParty:
