@@ -92,6 +92,13 @@ def _database() -> dict[str, object]:
         config: dict[str, object] = dict(
             dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         )
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            # No JIT: the dashboards' and map's aggregates over the count tables are
+            # estimated costly enough at 10 M matters to be JIT-compiled, and compiling took
+            # 1.4 s of a 1.5 s read (bench/README.md, "Insight dashboards").
+            options: dict[str, object] = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+            options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+            config["OPTIONS"] = options
         return config
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -164,10 +165,16 @@ def measure_by(
 
 
 def _sum_union(rows: QuerySet[Any]) -> dict[Any, int]:
-    totals: dict[Any, int] = {}
-    for grid_id, n in rows.values_list("grid_id", "n"):
-        totals[grid_id] = totals.get(grid_id, 0) + n
-    return totals
+    """``n`` summed per grid over the month and day rows, in the database: one row per
+    grid comes back instead of every cell (a city's year is ~250,000 cells at 10 M
+    matters, and summing them in Python took seconds)."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.grid_id, SUM(u.n) FROM ({sql}) u GROUP BY u.grid_id",  # noqa: S608
+            params,
+        )
+        return {grid_id: int(total) for grid_id, total in cursor.fetchall()}
 
 
 def grid_measures(
