@@ -16,7 +16,6 @@ Results are recorded in bench/README.md.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import logging
 import os
@@ -29,18 +28,10 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengfa.settings")
-# Measure the production configuration: DEBUG would log every statement's SQL text.
-os.environ.setdefault("DEBUG", "0")
-for _name in ("ZHENGFA_AUDIT_KEY", "ZHENGFA_PII_HASH_KEY"):
-    os.environ.setdefault(_name, base64.b64encode(os.urandom(32)).decode())
-os.environ.setdefault("ZHENGFA_PII_KEYS", "b1:" + base64.b64encode(os.urandom(32)).decode())
+import benchkit
 
-import django  # noqa: E402 - settings must be in the environment first
-
-django.setup()
+benchkit.setup_django()  # settings must be in place before the models are imported
 
 import numpy as np  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -50,6 +41,7 @@ from django.utils import timezone  # noqa: E402
 
 from zhengfa.audit.statements import NativeCursor, qmark  # noqa: E402
 from zhengfa.clock.bulk import KIND_MONTHS_CIVIL, due_dates  # noqa: E402
+from zhengfa.clock.clock import SHANGHAI  # noqa: E402
 from zhengfa.flow.machine import Kind, Stage, register  # noqa: E402
 from zhengfa.flow.models import Matter  # noqa: E402
 from zhengfa.flow.recalc import clock_recalc  # noqa: E402
@@ -58,7 +50,6 @@ from zhengfa.flow.sweeper import AFTER_SWEEP, sweep  # noqa: E402
 from zhengfa.org.models import Region, RegionLevel, Unit, UnitKind, User  # noqa: E402
 from zhengfa.org.roles import Role  # noqa: E402
 
-SH = ZoneInfo("Asia/Shanghai")
 SPREAD_DAYS = 900
 STAGES = ("serve", "trial", "closed")
 BENCH = register(
@@ -302,7 +293,7 @@ def _load_open_matters(court: Unit, judge: User, n: int, now: datetime) -> int:
         np.full(n, 6, np.int32),
     )
     due_at = [
-        datetime.combine(d, datetime.max.time(), SH).replace(microsecond=0)
+        datetime.combine(d, datetime.max.time(), SHANGHAI).replace(microsecond=0)
         for d in due.astype(date)
     ]
     alert = [_next_alert(at, now) for at in due_at]
@@ -503,12 +494,9 @@ def main() -> None:
         # The embedded default's configuration: a file in WAL mode (settings.py's pragmas),
         # not the test runner's in-memory database.
         connection.settings_dict["TEST"]["NAME"] = os.path.join(folder.name, "bench.sqlite3")
-    old_name = connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, keepdb=False, serialize=False
-    )
-    try:
+    figures: dict[str, Any] = {"database": connection.vendor}
+    with folder, benchkit.throwaway_database():
         court, judge = _world()
-        figures: dict[str, Any] = {"database": connection.vendor}
         for phase in (
             lambda: transitions(court, judge, args.cases),
             lambda: workbench(court, judge),
@@ -518,15 +506,7 @@ def main() -> None:
             done = phase()
             figures.update(done)
             print(json.dumps(done), file=sys.stderr, flush=True)  # survives a killed run
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        folder.cleanup()
-    if args.json:
-        print(json.dumps(figures, indent=2))
-        return
-    for key, value in figures.items():
-        shown = f"{value:,.2f}" if isinstance(value, float) else value
-        print(f"{key:40} {shown}")
+    benchkit.print_figures(figures, as_json=args.json, width=40, places=2)
 
 
 if __name__ == "__main__":
