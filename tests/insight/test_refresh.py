@@ -69,7 +69,7 @@ def test_a_refresher_killed_mid_batch_resumes_to_the_same_tables(
     world = build_world(mini_city)
     rebuild()
     _churn(world, 40)
-    real_recount = refresh_module._recount
+    real_recount = refresh_module._recount_open
     calls = {"n": 0}
 
     def dies_on_third_batch(partitions: Any, today: Any) -> None:
@@ -78,15 +78,32 @@ def test_a_refresher_killed_mid_batch_resumes_to_the_same_tables(
         if calls["n"] == 3:
             raise KeyboardInterrupt("killed")
 
-    monkeypatch.setattr(refresh_module, "_recount", dies_on_third_batch)
+    monkeypatch.setattr(refresh_module, "_recount_open", dies_on_third_batch)
     with pytest.raises(KeyboardInterrupt):
         refresh(limit=5)
     assert MatterChange.objects.exists()  # the killed batch is still queued
-    monkeypatch.setattr(refresh_module, "_recount", real_recount)
+    monkeypatch.setattr(refresh_module, "_recount_open", real_recount)
     refresh(limit=5)
     resumed = snapshot()
     rebuild()
     assert snapshot() == resumed
+
+
+def test_counts_moved_a_few_keys_a_statement_equal_a_rebuild(
+    mini_city: MiniCity, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch moves the event rows by the new facts' counts minus the old ones', in
+    statements of ``KEYS_PER_STATEMENT`` keys; rows brought to 0 (a re-opened matter's
+    closing) are deleted, as a rebuild would not have them."""
+    world = build_world(mini_city)
+    refresh()
+    monkeypatch.setattr(refresh_module, "KEYS_PER_STATEMENT", 3)
+    _churn(world, 40)
+    refresh(limit=50)
+    incremental = snapshot()
+    rebuild()
+    assert snapshot() == incremental
+    assert all(row[-1] > 0 for row in incremental["AreaCount"])
 
 
 def test_command_refresh_and_full_rebuild_agree(mini_city: MiniCity) -> None:

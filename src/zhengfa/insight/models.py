@@ -90,15 +90,6 @@ class MatterFact(FactFields):
         return f"fact of matter {self.matter_id}"
 
 
-class ScratchFact(FactFields):
-    """The facts of the cells one refresh batch recounts, copied once so the recount's
-    dozens of GROUP BYs read a small table instead of filtering the facts each time.
-    Emptied at the start of every use, inside the batch's transaction."""
-
-    def __str__(self) -> str:
-        return f"scratch fact of matter {self.matter_id}"
-
-
 class DailyCount(Cell):
     """How many matters of a cell had one event (``measure``) on one day."""
 

@@ -1,11 +1,15 @@
 """Filling the count tables: incrementally from the change queue, or rebuilt in full.
 
 Incremental (``refresh``): take a batch of queued matter ids, re-project those matters
-into ``MatterFact`` from the source rows, and recount every cell they were or now are in
-from the facts; then drop the batch from the queue — all in one transaction. A refresher
-killed mid-way loses only its open transaction, so rerunning it gives the same tables;
-rows queued by transactions that commit late stay in the queue for the next batch (the
-queue is drained by id, never skipped past with a watermark).
+into ``MatterFact`` from the source rows, and move the event counts by the difference
+between their new and old facts (so a batch costs what its matters cost, not what the
+cells and areas they touch hold; it relies on the tables being the counts of the facts,
+which every batch and rebuild keep); recount the open matters of every cell they were or
+now are in from the facts (those counts depend on the day); then drop the batch from the
+queue — all in one transaction. A refresher killed mid-way loses only its open
+transaction, so rerunning it gives the same tables; rows queued by transactions that
+commit late stay in the queue for the next batch (the queue is drained by id, never
+skipped past with a watermark).
 
 Full (``rebuild``): empty the tables and fill them with set-based INSERT … SELECT, the
 same queries without the cell filter.
@@ -13,7 +17,8 @@ same queries without the cell filter.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -35,7 +40,6 @@ from zhengfa.insight.models import (
     MonthlyCount,
     OpenCount,
     RefreshState,
-    ScratchFact,
 )
 
 CELL = ("region_code", "grid_id", "unit_id", "kind", "category")
@@ -173,20 +177,31 @@ def _open_source(facts: models.QuerySet[Any], today: date) -> models.QuerySet[Ma
     )
 
 
-def _count_cells(facts: models.QuerySet[Any], today: date) -> None:
-    for measure in DAILY_MEASURES:
-        for model, month in ((DailyCount, False), (MonthlyCount, True)):
-            when = "month" if month else "day"
-            source = _event_source(facts, measure, CELL, month)
-            _insert_select(model, (*CELL, "measure", when, "n"), source)
-    _insert_select(OpenCount, (*CELL, "n", "paused", "overdue"), _open_source(facts, today))
+# The columns naming a row of each event table, in the order ``_event_source`` selects them
+EVENT_KEYS: dict[type[models.Model], tuple[str, ...]] = {
+    DailyCount: (*CELL, "measure", "day"),
+    MonthlyCount: (*CELL, "measure", "month"),
+    AreaCount: (*AREA, "measure", "span", "start"),
+}
+# (table, keys, by month): AreaCount holds both spans
+EVENT_SOURCES = (
+    (DailyCount, CELL, False),
+    (MonthlyCount, CELL, True),
+    (AreaCount, AREA, False),
+    (AreaCount, AREA, True),
+)
+OPEN_COLUMNS = (*CELL, "n", "paused", "overdue")
 
 
-def _count_areas(facts: models.QuerySet[Any]) -> None:
-    for measure in DAILY_MEASURES:
-        for month in (False, True):
-            columns = (*AREA, "measure", "span", "start", "n")
-            _insert_select(AreaCount, columns, _event_source(facts, measure, AREA, month))
+def _count_events(facts: models.QuerySet[Any]) -> None:
+    for model, keys, month in EVENT_SOURCES:
+        for measure in DAILY_MEASURES:
+            source = _event_source(facts, measure, keys, month)
+            _insert_select(model, (*EVENT_KEYS[model], "n"), source)
+
+
+def _count_open(facts: models.QuerySet[Any], today: date) -> None:
+    _insert_select(OpenCount, OPEN_COLUMNS, _open_source(facts, today))
 
 
 def _lock() -> None:
@@ -235,35 +250,71 @@ def refresh_batch(*, limit: int = 500, today: date | None = None) -> RefreshResu
         if not changes:
             return RefreshResult(0, 0, 0)
         matter_ids = {matter_id for _, matter_id in changes}
+        facts = MatterFact.objects.filter(matter_id__in=matter_ids)
         touched = _partitions_of(matter_ids)
-        MatterFact.objects.filter(matter_id__in=matter_ids).delete()
-        source = fact_source(Matter.objects.filter(pk__in=matter_ids))
-        _insert_select(MatterFact, FACT_COLUMNS, source)
+        counted_before = _events_of(facts)
+        facts.delete()
+        _insert_select(
+            MatterFact, FACT_COLUMNS, fact_source(Matter.objects.filter(pk__in=matter_ids))
+        )
         touched |= _partitions_of(matter_ids)
-        _recount(touched, today or _as_of())
+        _move_event_counts(counted_before, _events_of(facts))
+        _recount_open(touched, today or _as_of())
         MatterChange.objects.filter(id__in=[change_id for change_id, _ in changes]).delete()
         return RefreshResult(len(changes), len(matter_ids), len(touched))
 
 
-def _recount(partitions: set[Partition], today: date) -> None:
+EventCounts = dict[type[models.Model], Counter[tuple[Any, ...]]]
+KEYS_PER_STATEMENT = 1000  # x 7 columns: under SQLite's 32,766 bound parameters
+
+
+def _events_of(facts: models.QuerySet[MatterFact]) -> EventCounts:
+    """What these facts add to each event table, by row key: the day rows counted in SQL
+    (a dozen small queries), their month and area rows derived from them here."""
+    counts: EventCounts = {model: Counter() for model in EVENT_KEYS}
+    for measure in DAILY_MEASURES:
+        for row in _event_source(facts, measure, CELL, month=False):
+            region, grid, unit, kind, category, _, day, n = row.values()  # type: ignore[attr-defined]
+            month = day.replace(day=1)
+            counts[DailyCount][(region, grid, unit, kind, category, measure, day)] += n
+            counts[MonthlyCount][(region, grid, unit, kind, category, measure, month)] += n
+            counts[AreaCount][(region, unit, kind, category, measure, "d", day)] += n
+            counts[AreaCount][(region, unit, kind, category, measure, "m", month)] += n
+    return counts
+
+
+def _move_event_counts(before: EventCounts, after: EventCounts) -> None:
+    """Bring each event row from what the old facts gave to what the new ones give."""
+    for model, columns in EVENT_KEYS.items():
+        delta = after[model].copy()
+        delta.subtract(before[model])
+        moved = [key for key, n in delta.items() if n]
+        for start in range(0, len(moved), KEYS_PER_STATEMENT):
+            keys = moved[start : start + KEYS_PER_STATEMENT]
+            _move_rows(model, columns, {key: delta[key] for key in keys})
+
+
+def _move_rows(
+    model: type[models.Model], columns: Sequence[str], delta: dict[tuple[Any, ...], int]
+) -> None:
+    """Add ``delta`` to the rows of these keys: rewrite them, and drop those left at 0."""
+    rows = model.objects.filter(_key_filter(set(delta), tuple(columns)))  # type: ignore[attr-defined]
+    counted = {tuple(key): (pk, n) for pk, *key, n in rows.values_list("pk", *columns, "n")}
+    for start in range(0, len(counted), DELETE_CHUNK):
+        ids = [pk for pk, _ in list(counted.values())[start : start + DELETE_CHUNK]]
+        model.objects.filter(pk__in=ids).delete()  # type: ignore[attr-defined]
+    totals = {key: counted.get(key, (None, 0))[1] + change for key, change in delta.items()}
+    model.objects.bulk_create(  # type: ignore[attr-defined]
+        [model(**dict(zip(columns, key, strict=True)), n=n) for key, n in totals.items() if n]
+    )
+
+
+def _recount_open(partitions: set[Partition], today: date) -> None:
     if not partitions:
         return
     where = _key_filter(set(partitions), CELL)
-    for model in (DailyCount, MonthlyCount, OpenCount):
-        model.objects.filter(where).delete()
-    _count_cells(_scratch(MatterFact.objects.filter(where)), today)
-    areas = {(region, unit, kind, category) for region, _, unit, kind, category in partitions}
-    area_where = _key_filter(set(areas), AREA)
-    AreaCount.objects.filter(area_where).delete()
-    _count_areas(_scratch(MatterFact.objects.filter(area_where)))
-
-
-def _scratch(facts: models.QuerySet[MatterFact]) -> models.QuerySet[Any]:
-    """Copy these facts into the scratch table (emptied first) and return it."""
-    ScratchFact.objects.all().delete()
-    columns = [field.name for field in MatterFact._meta.concrete_fields]
-    _insert_select(ScratchFact, columns, facts.order_by().values_list(*columns))
-    return ScratchFact.objects.all()
+    OpenCount.objects.filter(where).delete()
+    _count_open(MatterFact.objects.filter(where), today)
 
 
 def _as_of() -> date:
@@ -335,8 +386,8 @@ def rebuild(*, progress: Progress | None = None, today: date | None = None) -> R
         step(1)
         _insert_select(MatterFact, FACT_COLUMNS, fact_source(Matter.objects.all()))
         step(1)
-        _count_cells(MatterFact.objects.all(), today)
-        _count_areas(MatterFact.objects.all())
+        _count_events(MatterFact.objects.all())
+        _count_open(MatterFact.objects.all(), today)
         RefreshState.objects.update_or_create(key="counts", defaults={"as_of": today})
         step(1)
         for start in range(0, len(queued), DELETE_CHUNK):
