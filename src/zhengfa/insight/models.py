@@ -102,7 +102,9 @@ class DailyCount(Cell):
 
     class Meta:
         indexes = [
-            models.Index(fields=["measure", "region_code", "day"], name="insight_daily_read"),
+            # Reads take a measure over a span of days (the map's edge days, the weekly
+            # series) for a whole city or part of it: the days lead, the scope filters.
+            models.Index(fields=["measure", "day"], name="insight_daily_read"),
             models.Index(
                 fields=["region_code", "grid_id", "unit_id", "kind", "category"],
                 name="insight_daily_cell",

@@ -159,6 +159,11 @@ def _event_source(
         .annotate(**{f"c_{name}": F(name) for name in keys}, **constants, c_when=when)
         .values(*(f"c_{name}" for name in keys), *constants, "c_when")
         .annotate(c_n=Count("*"))
+        # Inserted in the order the reads take them (a measure, then its days): a
+        # dashboard's day range then sits in a few hundred pages instead of being spread
+        # over the whole table (this order, made by CLUSTER on the PostgreSQL 10 M bench:
+        # 13,471 pages read → 585, 322 → 67 ms; bench/README.md, "Insight dashboards").
+        .order_by("c_when")
     )
 
 
@@ -202,6 +207,16 @@ def _count_events(facts: models.QuerySet[Any]) -> None:
 
 def _count_open(facts: models.QuerySet[Any], today: date) -> None:
     _insert_select(OpenCount, OPEN_COLUMNS, _open_source(facts, today))
+
+
+def _analyze(*tables: type[models.Model]) -> None:
+    """Fresh planner statistics for tables just filled (PostgreSQL): until autovacuum gets
+    to them the planner takes them for empty, and picks plans for empty tables."""
+    if connection.vendor != "postgresql":
+        return
+    names = ", ".join(connection.ops.quote_name(t._meta.db_table) for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {names}")
 
 
 def _lock() -> None:
@@ -389,6 +404,7 @@ def rebuild(*, progress: Progress | None = None, today: date | None = None) -> R
         _count_events(MatterFact.objects.all())
         _count_open(MatterFact.objects.all(), today)
         RefreshState.objects.update_or_create(key="counts", defaults={"as_of": today})
+        _analyze(DailyCount, MonthlyCount, AreaCount, OpenCount, MatterFact)
         step(1)
         for start in range(0, len(queued), DELETE_CHUNK):
             MatterChange.objects.filter(id__in=queued[start : start + DELETE_CHUNK]).delete()
