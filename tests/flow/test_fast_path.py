@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.models import Model
+from django.utils import timezone
 
 from tests.flow.conftest import World, open_case
 from zhengfa.audit.models import AuditEntry
@@ -26,32 +28,59 @@ from zhengfa.flow.models import (
 from zhengfa.flow.services.matters import matter_move
 from zhengfa.org.models import User
 from zhengfa.org.roles import Role
+from zhengfa.police.models import Roster
 
 
 def _writes() -> tuple[int, ...]:
     return tuple(model.objects.count() for model in (ClockEvent, MatterEvent, AuditEntry, Clock))
 
 
-def test_compiled_scope_selects_exactly_what_for_user_selects(world: World) -> None:
-    mine = open_case(world)
-    other = open_case(world, title="另案")
-    Matter.objects.filter(pk=other.pk).update(region_id="230403", unit=world.other_court)
-    citizen = User.objects.create(username="citizen", role=Role.CITIZEN)
-    people = [*vars(world).values(), citizen]
-    for user in (p for p in people if isinstance(p, User)):
+def _selects_what_for_user_selects(model: type[Model], users: list[User]) -> None:
+    table = model._meta.db_table
+    for user in users:
         for action in ("view", "change"):
-            expected = set(Matter.objects.for_user(user, action).values_list("pk", flat=True))
+            expected = set(model.objects.for_user(user, action).values_list("pk", flat=True))  # type: ignore[attr-defined]
             try:
-                condition, params = sql.scope_condition(Matter, user, action)
+                condition, params = sql.scope_condition(model, user, action)
             except EmptyResultSet:
                 assert expected == set(), (user, action)
                 continue
-            query = "SELECT id FROM flow_matter WHERE " + (condition or "1 = 1")  # noqa: S608
+            query = f"SELECT id FROM {table} WHERE " + (condition or "1 = 1")  # noqa: S608
             with connection.cursor() as cursor:
                 cursor.execute(query, params)
                 found = {row[0] for row in cursor.fetchall()}
             assert found == expected, (user.username, action)
+
+
+def _people(world: World) -> list[User]:
+    citizen = User.objects.create(username="citizen", role=Role.CITIZEN)
+    return [p for p in (*vars(world).values(), citizen) if isinstance(p, User)]
+
+
+def test_compiled_scope_selects_exactly_what_for_user_selects(world: World) -> None:
+    mine = open_case(world)
+    other = open_case(world, title="另案")
+    Matter.objects.filter(pk=other.pk).update(region_id="230403", unit=world.other_court)
+    _selects_what_for_user_selects(Matter, _people(world))
     assert {mine.pk, other.pk} >= set(Matter.objects.values_list("pk", flat=True))
+
+
+def test_a_scope_through_another_table_becomes_a_subquery_on_the_own_table(world: World) -> None:
+    # A roster's region is its station's (a join): the condition must still name only the
+    # roster table, so that an UPDATE can carry it.
+    for station in (world.court, world.other_court):
+        Roster.objects.create(
+            station=station,
+            starts_on=date(2026, 3, 2),
+            created_by=world.registrar,
+            created_at=timezone.now(),
+            expected_coverage=0.9,
+            solver_status="OPTIMAL",
+            solve_seconds=1.0,
+        )
+    condition, _params = sql.scope_condition(Roster, world.commission, "view")
+    assert condition.startswith('"id" IN (SELECT')
+    _selects_what_for_user_selects(Roster, _people(world))
 
 
 def test_a_move_writes_the_rows_the_orm_reads_back_exactly(world: World) -> None:

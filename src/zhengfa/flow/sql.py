@@ -171,20 +171,27 @@ def _compiled_scope(
     key = (model, scope, action, vendor)
     if key not in _SCOPES:
         queryset = model.objects.for_user(user, action)  # type: ignore[attr-defined]
-        query = queryset.query
-        joined = [
-            a for a, refs in query.alias_refcount.items() if refs and a != model._meta.db_table
-        ]
-        if joined:  # a join would need its table in the UPDATE (trimmed joins count 0)
-            raise NotImplementedError(f"scope of {model.__name__} joins another table")
-        try:
-            sql, params = query.get_compiler(connection.alias).compile(query.where)
-        except FullResultSet:
-            sql, params = "", []
-        if query.is_empty():
+        if queryset.query.is_empty():
             raise EmptyResultSet
-        _SCOPES[key] = (sql, list(params))
+        _SCOPES[key] = _condition(model, queryset)
     return _SCOPES[key]
+
+
+def _condition(model: type[models.Model], queryset: Any) -> tuple[str, list[Any]]:
+    """The scope's WHERE clause on the model's own table; a scope that joins another table
+    (a region reached through a foreign key) becomes ``pk IN (the scoped ids)``, since an
+    UPDATE names one table (trimmed joins count 0 and stay a plain condition)."""
+    query = queryset.query
+    joined = [a for a, refs in query.alias_refcount.items() if refs and a != model._meta.db_table]
+    if joined:
+        ids, params = queryset.values("pk").query.sql_with_params()
+        pk = connection.ops.quote_name(str(model._meta.pk.column))
+        return f"{pk} IN ({ids})", list(params)
+    try:
+        sql, params = query.get_compiler(connection.alias).compile(query.where)
+    except FullResultSet:
+        return "", []
+    return sql, list(params)
 
 
 _SCOPES: dict[tuple[Any, ...], tuple[str, list[Any]]] = {}
