@@ -91,7 +91,7 @@ def instance(model: type[M], values: Mapping[str, Any]) -> M:
     keyword, ``Model.__init__`` costs several times more, on every hot-path write."""
     fields = _concrete_fields(model)
     made = model(*[values[name] if name in values else f.get_default() for name, f in fields])
-    made._state.adding = "id" not in values
+    made._state.adding = model._meta.pk.attname not in values
     return made
 
 
