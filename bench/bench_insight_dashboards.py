@@ -38,6 +38,7 @@ from zhengfa.disputes.models import Dispute, DisputeCategory  # noqa: E402
 from zhengfa.flow.models import Matter  # noqa: E402
 from zhengfa.insight import aggregates  # noqa: E402
 from zhengfa.insight.dashboards import DASHBOARDS, Period  # noqa: E402
+from zhengfa.insight.mapping import Measure  # noqa: E402
 from zhengfa.insight.models import (  # noqa: E402
     AreaCount,
     DailyCount,
@@ -310,6 +311,24 @@ def measure(viewers: dict[str, User], repeat: int, figures: dict[str, Any]) -> N
     figures["page /insight/dashboards/commission/ (city) [s]"] = benchkit.median_seconds(
         lambda: client.get("/insight/dashboards/commission/"), repeat
     )
+    for name in ("commission (city)", "centre operator (township)"):
+        _map_measures(viewers[name], name, repeat, figures)
+
+
+def _map_measures(user: User, name: str, repeat: int, figures: dict[str, Any]) -> None:
+    """The one map's API, every measure by grid, as the page fetches it."""
+    client = Client()
+    client.force_login(user)
+    for measure in Measure:
+        url = f"/api/v1/insight/map/measures?measure={measure}&level=grid"
+        figures[f"map {measure} by grid, {name} [s]"] = benchkit.median_seconds(
+            lambda u=url: _ok(client.get(u)), repeat
+        )
+
+
+def _ok(answer: Any) -> None:
+    if answer.status_code != 200:
+        raise RuntimeError(f"{answer.status_code}: {answer.content[:200]!r}")
 
 
 def run(args: argparse.Namespace, figures: dict[str, Any]) -> None:
